@@ -1,0 +1,1 @@
+"""The `ops` CLI: local twin, demo, deploy, dashboards, alarms, cost, warm-up."""

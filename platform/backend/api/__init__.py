@@ -1,0 +1,1 @@
+"""The REST surface: pydantic models, routers, and the one place errors become answers."""

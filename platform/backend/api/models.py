@@ -1,0 +1,159 @@
+"""Request and response bodies of the REST API (camelCase on the wire, as API.md fixes)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+ClientMessageId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+ObjectKey = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+
+
+class _In(BaseModel):
+    """Request bodies refuse unknown fields, so a typo is an error, not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterIn(_In):
+    email: EmailStr
+    password: Annotated[str, StringConstraints(min_length=8, max_length=256)]
+    name: Name
+
+
+class ConfirmIn(_In):
+    email: EmailStr
+    code: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+
+
+class LoginIn(_In):
+    email: EmailStr
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class RefreshIn(_In):
+    refreshToken: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+
+
+class ProfilePatch(_In):
+    name: Name | None = None
+    avatarKey: ObjectKey | None = None
+
+
+class CreateConversationIn(_In):
+    participantIds: list[UserId] = Field(min_length=1, max_length=100)
+    name: Name | None = None
+    isGroup: bool | None = None
+
+
+class AddParticipantsIn(_In):
+    userIds: list[UserId] = Field(min_length=1, max_length=100)
+
+
+class Attachment(_In):
+    key: ObjectKey
+    contentType: Annotated[str, StringConstraints(max_length=128)] | None = None
+    size: Annotated[int, Field(ge=0)] | None = None
+    fileName: Annotated[str, StringConstraints(max_length=255)] | None = None
+
+
+class SendMessageIn(_In):
+    clientMessageId: ClientMessageId
+    # The length limit is configuration (MAX_MESSAGE_LENGTH) and answered with 413 by the
+    # service; the bound here only stops absurd bodies before they are parsed further.
+    content: Annotated[str, StringConstraints(max_length=1_000_000)] = ""
+    attachments: list[Attachment] = Field(default_factory=list, max_length=100)
+
+
+class MarkReadIn(_In):
+    messageId: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+# Responses (documentation of the contract; the OpenAPI document is generated from them).
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+
+
+class RegisterOut(BaseModel):
+    userId: str
+    confirmed: bool
+
+
+class LoginOut(BaseModel):
+    idToken: str
+    accessToken: str
+    refreshToken: str
+    expiresIn: int
+    userId: str
+
+
+class RefreshOut(BaseModel):
+    idToken: str
+    accessToken: str
+    expiresIn: int
+
+
+class ProfileOut(BaseModel):
+    userId: str
+    email: str | None = None
+    name: str
+    avatarKey: str | None = None
+
+
+class PublicProfileOut(BaseModel):
+    userId: str
+    name: str
+    avatarKey: str | None = None
+
+
+class LastMessageOut(BaseModel):
+    messageId: str
+    senderId: str
+    content: str
+    createdAt: str
+
+
+class ConversationOut(BaseModel):
+    conversationId: str
+    name: str | None = None
+    isGroup: bool
+    participants: list[str]
+    createdAt: str | None = None
+    lastMessage: LastMessageOut | None = None
+    lastActivityAt: str | None = None
+    unreadCount: int
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationOut]
+    nextCursor: str | None = None
+
+
+class MessageOut(BaseModel):
+    messageId: str
+    conversationId: str
+    senderId: str
+    content: str
+    attachments: list[Attachment]
+    clientMessageId: str
+    createdAt: str
+
+
+class MessagePage(BaseModel):
+    items: list[MessageOut]
+    nextCursor: str | None = None

@@ -1,0 +1,135 @@
+"""The REST resolver: Powertools' validating resolver, CORS, and the one place where domain
+errors, validation failures and surprises become the API's error shape."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from backend.auth.identity import Caller, caller_from_claims
+from backend.errors import AppError, NotFound, PayloadTooLarge
+from backend.observability import logger, tracer
+from backend.settings import get_settings
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def json_response(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer (no body for 204)."""
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=None if body is None else json.dumps(body, separators=(",", ":")),
+        headers=headers,
+    )
+
+
+def error_response(error: AppError) -> Response:
+    """The API's one error shape for a domain error."""
+    tracer.put_annotation("outcome", error.code)
+    return json_response(error.status, error.to_body())
+
+
+def _field_of(location: Iterable[Any]) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "body"
+
+
+def _validation_response(error: RequestValidationError) -> Response:
+    first = error.errors()[0] if error.errors() else {"loc": ("body",), "msg": "invalid request", "type": ""}
+    if first.get("type") == "json_invalid":
+        return error_response(AppError("the body is not valid JSON", field="body", code="malformed_json"))
+    location = tuple(first.get("loc", ("body",)))
+    field = _field_of(location)
+    kind = first.get("type", "")
+    message = f"{field}: {first.get('msg', 'is invalid')}"
+    if kind == "missing":
+        message = f"{field} is required"
+    elif kind == "extra_forbidden":
+        message = f"{field} is not a known field"
+    body = {"error": {"code": "validation_error", "message": message, "field": field}}
+    tracer.put_annotation("outcome", "validation_error")
+    return json_response(422, body)
+
+
+def current_caller(router: APIGatewayRestResolver | Router) -> Caller:
+    """The authenticated caller of the current request (claims from the Cognito authorizer)."""
+    authorizer = router.current_event.request_context.authorizer
+    claims = authorizer.claims if authorizer is not None else None
+    caller = caller_from_claims(claims)
+    logger.append_keys(user_id=caller.user_id)
+    return caller
+
+
+def build_resolver(*routers: Router) -> APIGatewayRestResolver:
+    """A validating resolver serving ``routers`` with the API's error handling and CORS."""
+    settings = get_settings()
+    origins = settings.cors_origins
+    cors = CORSConfig(
+        allow_origin=origins[0] if origins else "*",
+        extra_origins=origins[1:],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(AppError)
+    def _domain_error(error: AppError) -> Response:
+        logger.info("request refused", extra={"error_code": error.code, "status": error.status})
+        return error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response:
+        return _validation_response(error)
+
+    @app.not_found
+    def _no_route(_: NotFoundError) -> Response:
+        event = app.current_event
+        return error_response(NotFound(f"no route for {event.http_method} {event.path}", code="route_not_found"))
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        tracer.put_annotation("outcome", "internal_error")
+        return json_response(
+            500, {"error": {"code": "internal_error", "message": "something went wrong on our side; retry later"}}
+        )
+
+    return app
+
+
+def resolve_with(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """``app.resolve`` behind a body-size check (413 before any parsing of a huge body)."""
+
+    def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        body = event.get("body") or ""
+        if len(body) > MAX_BODY_BYTES:
+            too_big = PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes", field="body")
+            return {
+                "statusCode": too_big.status,
+                "headers": {"Content-Type": content_types.APPLICATION_JSON},
+                "body": json.dumps(too_big.to_body()),
+            }
+        tracer.put_annotation("route", f"{event.get('httpMethod')} {event.get('resource')}")
+        return app.resolve(event, context)
+
+    return resolve
+
+
+def prime(app: APIGatewayRestResolver) -> None:
+    """Build every route's validation model now (pure CPU, no I/O), so the first request
+    after a warm-up ping does not pay for it."""
+    for route in app._static_routes + app._dynamic_routes:
+        _ = route.dependant
+        _ = route.body_field

@@ -1,0 +1,1 @@
+"""Who the caller is: token verification and the claims API Gateway hands over."""

@@ -1,0 +1,76 @@
+"""Verify a Cognito idToken: the one check behind the REST authorizer emulation and the
+WebSocket ``$connect`` route, so both refuse exactly the same tokens.
+
+Checks: RS256 signature by a key from the pool's JWKS (matched on ``kid``), ``iss``, ``aud``
+(the app client), ``exp`` and ``iat``, and ``token_use == "id"``. ``alg: none`` and HMAC
+tokens are refused because only RS256 is accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+
+from backend.errors import Unauthorized
+
+_REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "token_use"]
+
+
+class TokenRefused(Unauthorized):
+    """The token is missing, malformed, forged, expired or meant for someone else.
+
+    ``reason`` is for logs only: the client always gets the same message, so a refusal tells
+    an attacker nothing about which check failed.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("missing, invalid or expired token")
+        self.reason = reason
+
+
+class TokenVerifier:
+    """Verifies idTokens of one user pool client against the pool's published keys."""
+
+    def __init__(self, jwks_url: str, issuer: str, audience: str, *, leeway_s: int = 0) -> None:
+        # PyJWKClient caches the key set, so JWKS is fetched once per environment, not per call.
+        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+        self._issuer = issuer
+        self._audience = audience
+        self._leeway = leeway_s
+
+    def verify(self, token: str | None) -> dict[str, Any]:
+        """The token's claims when it is valid; TokenRefused naming the reason otherwise."""
+        if not token:
+            raise TokenRefused("missing")
+        try:
+            key = self._keys.get_signing_key_from_jwt(token)
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": _REQUIRED_CLAIMS},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise TokenRefused("expired") from error
+        except jwt.PyJWKClientConnectionError as error:
+            raise TokenRefused("signing keys unavailable") from error
+        except (jwt.PyJWKClientError, jwt.InvalidTokenError) as error:
+            raise TokenRefused(type(error).__name__) from error
+        if claims.get("token_use") != "id":
+            raise TokenRefused("not an id token")
+        return claims
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization`` header (``Bearer <jwt>`` or a bare JWT, as the
+    Cognito authorizer accepts both)."""
+    if not authorization:
+        return None
+    scheme, _, rest = authorization.strip().partition(" ")
+    if rest and scheme.lower() == "bearer":
+        return rest.strip() or None
+    return authorization.strip() if not rest else None

@@ -1,0 +1,1 @@
+"""Lambda entry points: one module per function, each exposing ``handler``. Wiring only."""

@@ -1,0 +1,1 @@
+"""Everything that touches DynamoDB. `keys` owns every key shape; the rest are queries."""

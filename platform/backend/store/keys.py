@@ -1,0 +1,87 @@
+"""Every key shape of the single table, in one place (see docs/data-model.md).
+
+Entities and their keys::
+
+    profile        PK=USER#<userId>        SK=PROFILE
+    conversation   PK=CONV#<convId>        SK=METADATA
+    membership     PK=CONV#<convId>        SK=PARTICIPANT#<userId>
+                   GSI1PK=USER#<userId>    GSI1SK=<lastActivityAt>#<convId>
+    message        PK=CONV#<convId>        SK=MESSAGE#<messageId>        (messageId is a ULID)
+    send guard     PK=CONV#<convId>        SK=CLIENTMSG#<senderId>#<clientMessageId>
+    direct pair    PK=DIRECT#<a>#<b>       SK=DIRECT                     (a < b)
+"""
+
+from __future__ import annotations
+
+PK = "PK"
+SK = "SK"
+GSI1 = "GSI1"
+GSI1PK = "GSI1PK"
+GSI1SK = "GSI1SK"
+
+USER = "USER#"
+CONV = "CONV#"
+PROFILE = "PROFILE"
+METADATA = "METADATA"
+PARTICIPANT = "PARTICIPANT#"
+MESSAGE = "MESSAGE#"
+CLIENT_MESSAGE = "CLIENTMSG#"
+DIRECT = "DIRECT#"
+
+Key = dict[str, str]
+
+
+def profile(user_id: str) -> Key:
+    """Key of a user's profile."""
+    return {PK: USER + user_id, SK: PROFILE}
+
+
+def conversation(conversation_id: str) -> Key:
+    """Key of a conversation's metadata item."""
+    return {PK: CONV + conversation_id, SK: METADATA}
+
+
+def conversation_partition(conversation_id: str) -> str:
+    """Partition holding a conversation's metadata, memberships and messages."""
+    return CONV + conversation_id
+
+
+def membership(conversation_id: str, user_id: str) -> Key:
+    """Key of a user's membership in a conversation."""
+    return {PK: CONV + conversation_id, SK: PARTICIPANT + user_id}
+
+
+def membership_index(user_id: str, activity_at: str, conversation_id: str) -> Key:
+    """GSI1 attributes that list a user's conversations by last activity."""
+    return {GSI1PK: USER + user_id, GSI1SK: f"{activity_at}#{conversation_id}"}
+
+
+def user_conversations_partition(user_id: str) -> str:
+    """GSI1 partition of a user's memberships."""
+    return USER + user_id
+
+
+def message(conversation_id: str, message_id: str) -> Key:
+    """Key of one message."""
+    return {PK: CONV + conversation_id, SK: MESSAGE + message_id}
+
+
+def message_sort_key(message_id: str) -> str:
+    """Sort key of a message, for range conditions."""
+    return MESSAGE + message_id
+
+
+def message_id_of(sort_key: str) -> str:
+    """The message id inside a message sort key."""
+    return sort_key.removeprefix(MESSAGE)
+
+
+def send_guard(conversation_id: str, sender_id: str, client_message_id: str) -> Key:
+    """Key of the item that makes a send idempotent on the client's message id."""
+    return {PK: CONV + conversation_id, SK: f"{CLIENT_MESSAGE}{sender_id}#{client_message_id}"}
+
+
+def direct_pair(user_a: str, user_b: str) -> Key:
+    """Key of the item that makes a direct conversation unique per pair of users."""
+    first, second = sorted((user_a, user_b))
+    return {PK: f"{DIRECT}{first}#{second}", SK: "DIRECT"}

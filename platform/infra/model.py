@@ -1,0 +1,171 @@
+"""Typed description of the stack: the single source of truth for every other part.
+
+Dashboards, alarms, warm-up, cost, the CloudFormation template and the local twin all read
+function names, memory sizes, routes, table keys and API shapes from these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+Architecture = Literal["x86_64", "arm64"]
+KeyType = Literal["S", "N", "B"]
+
+
+@dataclass(frozen=True)
+class RestRoute:
+    """One REST route: method, path template (API Gateway style ``{param}``) and whether the
+    Cognito authorizer guards it."""
+
+    method: HttpMethod
+    path: str
+    authorized: bool = True
+
+
+@dataclass(frozen=True)
+class WebSocketRoute:
+    """One WebSocket route key (``$connect``, ``$disconnect``, ``$default`` or an action)."""
+
+    route_key: str
+
+
+@dataclass(frozen=True)
+class Function:
+    """A Lambda function: what it runs, how big it is, and which routes it serves."""
+
+    name: str
+    handler: str
+    description: str
+    memory_mb: int = 512
+    timeout_s: int = 10
+    architecture: Architecture = "arm64"
+    reserved_concurrency: int | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+    rest_routes: tuple[RestRoute, ...] = ()
+    websocket_routes: tuple[WebSocketRoute, ...] = ()
+
+    @property
+    def module(self) -> str:
+        """Import path of the handler module (``backend.handlers.chat``)."""
+        return self.handler.rsplit(".", 1)[0]
+
+    @property
+    def entry_point(self) -> str:
+        """Name of the callable inside the module (``handler``)."""
+        return self.handler.rsplit(".", 1)[1]
+
+
+@dataclass(frozen=True)
+class KeyAttribute:
+    """A key attribute of a table or index."""
+
+    name: str
+    type: KeyType = "S"
+
+
+@dataclass(frozen=True)
+class GlobalSecondaryIndex:
+    """A GSI; projection ALL unless ``projection`` lists the non-key attributes to keep."""
+
+    name: str
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute | None = None
+    projection: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """The single DynamoDB table (on-demand)."""
+
+    logical_name: str
+    partition_key: KeyAttribute
+    sort_key: KeyAttribute
+    ttl_attribute: str
+    global_secondary_indexes: tuple[GlobalSecondaryIndex, ...] = ()
+
+    def attribute_definitions(self) -> list[KeyAttribute]:
+        """Every attribute used as a key of the table or an index, each once."""
+        seen: dict[str, KeyAttribute] = {}
+        keys = [self.partition_key, self.sort_key]
+        for index in self.global_secondary_indexes:
+            keys.append(index.partition_key)
+            if index.sort_key is not None:
+                keys.append(index.sort_key)
+        for key in keys:
+            seen.setdefault(key.name, key)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """The S3 bucket for attachments, avatars and call recordings."""
+
+    logical_name: str
+    recordings_prefix: str = "recording/"
+    recordings_transition_days: int = 30
+
+
+@dataclass(frozen=True)
+class UserPool:
+    """The Cognito user pool and its app client."""
+
+    logical_name: str
+    client_name: str
+    password_min_length: int = 8
+    id_token_validity_minutes: int = 60
+    access_token_validity_minutes: int = 60
+    refresh_token_validity_days: int = 30
+
+
+@dataclass(frozen=True)
+class RestApi:
+    """The REST API: stage and throttling."""
+
+    logical_name: str
+    stage: str = "v1"
+    throttle_rate_limit: float = 200.0
+    throttle_burst_limit: int = 400
+
+
+@dataclass(frozen=True)
+class WebSocketApi:
+    """The WebSocket API: stage and the frame field that selects the route."""
+
+    logical_name: str
+    stage: str = "v1"
+    route_selection_expression: str = "$request.body.action"
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Everything the platform deploys."""
+
+    name: str
+    metrics_namespace: str
+    functions: tuple[Function, ...]
+    table: Table
+    bucket: Bucket
+    user_pool: UserPool
+    rest_api: RestApi
+    websocket_api: WebSocketApi
+
+    def function(self, name: str) -> Function:
+        """The function called ``name``; KeyError naming the known ones otherwise."""
+        for function in self.functions:
+            if function.name == name:
+                return function
+        known = ", ".join(f.name for f in self.functions)
+        raise KeyError(f"no function {name!r} in the stack (known: {known})")
+
+    def rest_routes(self) -> list[tuple[RestRoute, Function]]:
+        """Every REST route with the function serving it."""
+        return [(route, f) for f in self.functions for route in f.rest_routes]
+
+    def function_for_route(self, method: str, path: str) -> Function | None:
+        """The function serving ``method path`` (path template form), or None."""
+        for route, function in self.rest_routes():
+            if route.method == method and route.path == path:
+                return function
+        return None

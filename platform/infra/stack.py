@@ -1,0 +1,80 @@
+"""The platform's stack: every function, route, the table, bucket, pool and APIs."""
+
+from __future__ import annotations
+
+from infra.model import (
+    Bucket,
+    Function,
+    GlobalSecondaryIndex,
+    KeyAttribute,
+    RestApi,
+    RestRoute,
+    Stack,
+    Table,
+    UserPool,
+    WebSocketApi,
+)
+
+METRICS_NAMESPACE = "ChatPlatform"
+
+AUTH_FUNCTION = Function(
+    name="auth",
+    handler="backend.handlers.auth.handler",
+    description="Health check and Cognito sign-up, confirmation, login, refresh and logout",
+    memory_mb=512,
+    timeout_s=10,
+    environment={"POWERTOOLS_SERVICE_NAME": "auth"},
+    rest_routes=(
+        RestRoute("GET", "/health", authorized=False),
+        RestRoute("POST", "/auth/register", authorized=False),
+        RestRoute("POST", "/auth/confirm", authorized=False),
+        RestRoute("POST", "/auth/login", authorized=False),
+        RestRoute("POST", "/auth/refresh", authorized=False),
+        # Logout signs the caller out everywhere, so it needs to know who the caller is.
+        RestRoute("POST", "/auth/logout", authorized=True),
+    ),
+)
+
+CHAT_FUNCTION = Function(
+    name="chat",
+    handler="backend.handlers.chat.handler",
+    description="Profiles, conversations, participants, messages and read markers",
+    memory_mb=1024,
+    timeout_s=10,
+    environment={"POWERTOOLS_SERVICE_NAME": "chat"},
+    rest_routes=(
+        RestRoute("GET", "/me"),
+        RestRoute("PATCH", "/me"),
+        RestRoute("GET", "/users/{userId}"),
+        RestRoute("POST", "/conversations"),
+        RestRoute("GET", "/conversations"),
+        RestRoute("GET", "/conversations/{conversationId}"),
+        RestRoute("POST", "/conversations/{conversationId}/participants"),
+        RestRoute("DELETE", "/conversations/{conversationId}/participants/{userId}"),
+        RestRoute("GET", "/conversations/{conversationId}/messages"),
+        RestRoute("POST", "/conversations/{conversationId}/messages"),
+        RestRoute("POST", "/conversations/{conversationId}/read"),
+    ),
+)
+
+TABLE = Table(
+    logical_name="ChatTable",
+    partition_key=KeyAttribute("PK"),
+    sort_key=KeyAttribute("SK"),
+    ttl_attribute="expiresAt",
+    global_secondary_indexes=(
+        # A user's conversations, newest activity first (see docs/data-model.md).
+        GlobalSecondaryIndex("GSI1", KeyAttribute("GSI1PK"), KeyAttribute("GSI1SK")),
+    ),
+)
+
+STACK = Stack(
+    name="chat-platform",
+    metrics_namespace=METRICS_NAMESPACE,
+    functions=(AUTH_FUNCTION, CHAT_FUNCTION),
+    table=TABLE,
+    bucket=Bucket(logical_name="MediaBucket"),
+    user_pool=UserPool(logical_name="UserPool", client_name="mobile"),
+    rest_api=RestApi(logical_name="RestApi"),
+    websocket_api=WebSocketApi(logical_name="WebSocketApi"),
+)
