@@ -31,6 +31,20 @@ class WebSocketRoute:
     route_key: str
 
 
+ResourceRef = Literal["table", "table_indexes", "bucket", "user_pool", "websocket_connections", "alarm_topic"]
+
+
+@dataclass(frozen=True)
+class Permission:
+    """IAM actions a function needs on one of the stack's resources (least privilege: the
+    template grants exactly these, scoped to that resource)."""
+
+    resource: ResourceRef
+    actions: tuple[str, ...]
+    # Optional key prefix inside the resource (S3 object keys), e.g. "attachment/*".
+    prefix: str | None = None
+
+
 @dataclass(frozen=True)
 class Function:
     """A Lambda function: what it runs, how big it is, and which routes it serves."""
@@ -45,6 +59,7 @@ class Function:
     environment: dict[str, str] = field(default_factory=dict)
     rest_routes: tuple[RestRoute, ...] = ()
     websocket_routes: tuple[WebSocketRoute, ...] = ()
+    permissions: tuple[Permission, ...] = ()
 
     @property
     def module(self) -> str:

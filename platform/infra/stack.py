@@ -7,6 +7,7 @@ from infra.model import (
     Function,
     GlobalSecondaryIndex,
     KeyAttribute,
+    Permission,
     RestApi,
     RestRoute,
     Stack,
@@ -33,6 +34,10 @@ AUTH_FUNCTION = Function(
         # Logout signs the caller out everywhere, so it needs to know who the caller is.
         RestRoute("POST", "/auth/logout", authorized=True),
     ),
+    permissions=(
+        Permission("table", ("dynamodb:PutItem",)),
+        Permission("user_pool", ("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminUserGlobalSignOut")),
+    ),
 )
 
 CHAT_FUNCTION = Function(
@@ -54,6 +59,21 @@ CHAT_FUNCTION = Function(
         RestRoute("GET", "/conversations/{conversationId}/messages"),
         RestRoute("POST", "/conversations/{conversationId}/messages"),
         RestRoute("POST", "/conversations/{conversationId}/read"),
+    ),
+    permissions=(
+        Permission(
+            "table",
+            (
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:ConditionCheckItem",
+                "dynamodb:Query",
+            ),
+        ),
+        Permission("table_indexes", ("dynamodb:Query",)),
     ),
 )
 
