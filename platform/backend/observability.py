@@ -41,7 +41,7 @@ def redact(value: Any, key: str = "") -> Any:
 class RedactingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON formatter with secrets taken out of every record, whatever logged it."""
 
-    def serialize(self, log: dict[str, Any]) -> str:
+    def serialize(self, log: Any) -> str:
         return super().serialize(redact(log))
 
 

@@ -18,6 +18,8 @@ def is_warmup(event: Any) -> bool:
     if event.get("warmup") is True:
         return True
     detail = event.get("detail")
-    return event.get("source") in ("aws.events", "aws.scheduler") and isinstance(detail, dict) and (
-        detail.get("warmup") is True
+    return (
+        event.get("source") in ("aws.events", "aws.scheduler")
+        and isinstance(detail, dict)
+        and (detail.get("warmup") is True)
     )

@@ -56,6 +56,8 @@ class Function:
     timeout_s: int = 10
     architecture: Architecture = "arm64"
     reserved_concurrency: int | None = None
+    # Lambda runtime identifier; the deploy zip's wheels are built for its Python version.
+    runtime: str = "python3.12"
     environment: dict[str, str] = field(default_factory=dict)
     rest_routes: tuple[RestRoute, ...] = ()
     websocket_routes: tuple[WebSocketRoute, ...] = ()
@@ -120,6 +122,8 @@ class Bucket:
     logical_name: str
     recordings_prefix: str = "recording/"
     recordings_transition_days: int = 30
+    recordings_storage_class: str = "STANDARD_IA"
+    abort_incomplete_multipart_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ class RestApi:
     stage: str = "v1"
     throttle_rate_limit: float = 200.0
     throttle_burst_limit: int = 400
+    # WAF rate-based rule: requests per client IP in any 5-minute window before blocking.
+    waf_rate_limit_per_5min: int = 2000
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,24 @@ class WebSocketApi:
     logical_name: str
     stage: str = "v1"
     route_selection_expression: str = "$request.body.action"
+    throttle_rate_limit: float = 100.0
+    throttle_burst_limit: int = 200
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What differs between deployment stages (``ops deploy --stage``)."""
+
+    name: str
+    log_retention_days: int = 14
+    # Deletion protection and a Retain policy on the table, bucket and user pool.
+    protect_data: bool = False
+
+
+DEFAULT_STAGES = (
+    StageSettings("dev", log_retention_days=14, protect_data=False),
+    StageSettings("prod", log_retention_days=365, protect_data=True),
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +189,15 @@ class Stack:
     user_pool: UserPool
     rest_api: RestApi
     websocket_api: WebSocketApi
+    stages: tuple[StageSettings, ...] = DEFAULT_STAGES
+
+    def stage(self, name: str) -> StageSettings:
+        """The settings of stage ``name``; KeyError naming the known stages otherwise."""
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        known = ", ".join(s.name for s in self.stages)
+        raise KeyError(f"no stage {name!r} in the stack (known: {known})")
 
     def function(self, name: str) -> Function:
         """The function called ``name``; KeyError naming the known ones otherwise."""

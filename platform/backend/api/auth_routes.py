@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Response, Router
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -33,7 +33,9 @@ def health():
     return json_response(200, {"status": "ok"})
 
 
-@router.post("/auth/register", responses=ok(201, "account created", RegisterOut, 400, 409, 429), tags=["auth"])
+@router.post(
+    "/auth/register", responses=ok(201, "account created", RegisterOut, 400, 409, 429), tags=["auth"]
+)
 def register(body: Annotated[RegisterIn, Body()]):
     registration = accounts.register(get_table(), body.email, body.password, body.name)
     metrics.add_metric(name="UsersRegistered", unit=MetricUnit.Count, value=1)
@@ -64,5 +66,7 @@ def refresh(body: Annotated[RefreshIn, Body()]):
 
 @router.post("/auth/logout", responses=ok(204, "refresh tokens revoked", None, 401), tags=["auth"])
 def logout():
-    accounts.logout(current_caller(router).username)
+    caller = current_caller(router)
+    # Cognito takes an alias (the email) as well as the username; moto only matches the email.
+    accounts.logout(caller.email or caller.username)
     return json_response(204)

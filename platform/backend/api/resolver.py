@@ -63,7 +63,8 @@ def _validation_response(error: RequestValidationError) -> Response:
 
 def current_caller(router: APIGatewayRestResolver | Router) -> Caller:
     """The authenticated caller of the current request (claims from the Cognito authorizer)."""
-    authorizer = router.current_event.request_context.authorizer
+    event = router.current_event
+    authorizer = event.request_context.authorizer  # type: ignore[attr-defined]
     claims = authorizer.claims if authorizer is not None else None
     caller = caller_from_claims(claims)
     logger.append_keys(user_id=caller.user_id)
@@ -96,14 +97,17 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
     @app.not_found
     def _no_route(_: NotFoundError) -> Response:
         event = app.current_event
-        return error_response(NotFound(f"no route for {event.http_method} {event.path}", code="route_not_found"))
+        return error_response(
+            NotFound(f"no route for {event.http_method} {event.path}", code="route_not_found")
+        )
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
         logger.exception("unhandled error")
         tracer.put_annotation("outcome", "internal_error")
         return json_response(
-            500, {"error": {"code": "internal_error", "message": "something went wrong on our side; retry later"}}
+            500,
+            {"error": {"code": "internal_error", "message": "something went wrong on our side; retry later"}},
         )
 
     return app

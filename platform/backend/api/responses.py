@@ -14,7 +14,10 @@ def ok(status: int, description: str, model: type | None = None, *errors: int) -
         success["content"] = {"application/json": {"model": model}}
     out: dict[int, Any] = {status: success}
     for code in (*errors, 422):
-        out[code] = {"description": _ERRORS.get(code, "error"), "content": {"application/json": {"model": ErrorOut}}}
+        out[code] = {
+            "description": _ERRORS.get(code, "error"),
+            "content": {"application/json": {"model": ErrorOut}},
+        }
     return out
 
 

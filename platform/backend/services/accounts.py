@@ -47,7 +47,9 @@ def _raise_for(error: ClientError, mapping: dict[str, Callable[[str], AppError]]
     raise error
 
 
-def register(table: Table, email: str, password: str, name: str, settings: Settings | None = None) -> Registration:
+def register(
+    table: Table, email: str, password: str, name: str, settings: Settings | None = None
+) -> Registration:
     """Create the Cognito user and the profile; confirm at once when configured to."""
     settings = settings or get_settings()
     client = cognito_client()
@@ -74,9 +76,7 @@ def register(table: Table, email: str, password: str, name: str, settings: Setti
     if settings.auto_confirm_signups and not confirmed:
         client.admin_confirm_sign_up(UserPoolId=settings.user_pool_id, Username=email)
         confirmed = True
-    profiles.create(
-        table, {"userId": user_id, "email": email, "name": name, "createdAt": clock.now_iso()}
-    )
+    profiles.create(table, {"userId": user_id, "email": email, "name": name, "createdAt": clock.now_iso()})
     return Registration(user_id=user_id, confirmed=confirmed)
 
 
@@ -84,16 +84,26 @@ def confirm(email: str, code: str, settings: Settings | None = None) -> None:
     """Confirm a sign-up with the emailed code."""
     settings = settings or get_settings()
     try:
-        cognito_client().confirm_sign_up(ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code)
+        cognito_client().confirm_sign_up(
+            ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code
+        )
     except ClientError as error:
         _raise_for(
             error,
             {
-                "CodeMismatchException": lambda _m: InvalidInput("the code is wrong", field="code", code="invalid_code"),
-                "ExpiredCodeException": lambda _m: InvalidInput("the code has expired", field="code", code="expired_code"),
+                "CodeMismatchException": lambda _m: InvalidInput(
+                    "the code is wrong", field="code", code="invalid_code"
+                ),
+                "ExpiredCodeException": lambda _m: InvalidInput(
+                    "the code has expired", field="code", code="expired_code"
+                ),
                 # Unknown user answers like a wrong code, so confirm cannot probe for accounts.
-                "UserNotFoundException": lambda _m: InvalidInput("the code is wrong", field="code", code="invalid_code"),
-                "NotAuthorizedException": lambda _m: Conflict("the account is confirmed already", code="already_confirmed"),
+                "UserNotFoundException": lambda _m: InvalidInput(
+                    "the code is wrong", field="code", code="invalid_code"
+                ),
+                "NotAuthorizedException": lambda _m: Conflict(
+                    "the account is confirmed already", code="already_confirmed"
+                ),
             },
         )
 
@@ -134,7 +144,9 @@ def login(email: str, password: str, settings: Settings | None = None) -> dict[s
         )
     result = response.get("AuthenticationResult")
     if not result:
-        raise Forbidden("this account needs a sign-in step the API does not support", code="challenge_required")
+        raise Forbidden(
+            "this account needs a sign-in step the API does not support", code="challenge_required"
+        )
     tokens = _tokens(result)
     import jwt  # already imported by the verifier; only the payload is read, Cognito signed it
 
@@ -156,7 +168,8 @@ def refresh(refresh_token: str, settings: Settings | None = None) -> dict[str, A
             error,
             {
                 "NotAuthorizedException": lambda _m: Unauthorized(
-                    "the refresh token is invalid, expired or revoked: log in again", code="invalid_refresh_token"
+                    "the refresh token is invalid, expired or revoked: log in again",
+                    code="invalid_refresh_token",
                 ),
             },
         )

@@ -49,7 +49,11 @@ def _check_users_exist(table: Table, user_ids: list[str], field: str) -> None:
 
 
 def create(
-    table: Table, caller: Caller, participant_ids: list[str], name: str | None, is_group: bool | None,
+    table: Table,
+    caller: Caller,
+    participant_ids: list[str],
+    name: str | None,
+    is_group: bool | None,
     settings: Settings,
 ) -> tuple[Item, bool]:
     """A new conversation, or the existing direct one for this pair; the flag says "created"."""
@@ -134,13 +138,13 @@ def list_for(table: Table, caller: Caller, limit: int, cursor: str | None) -> It
         raise InvalidInput("the cursor is not one this API returned", field="cursor")
     page = conversations.list_for_user(table, caller.user_id, limit, start)
     metadata = conversations.get_many(table, [m["conversationId"] for m in page.items])
-    items = [
-        view(metadata[m["conversationId"]], m) for m in page.items if m["conversationId"] in metadata
-    ]
+    items = [view(metadata[m["conversationId"]], m) for m in page.items if m["conversationId"] in metadata]
     return {"items": items, "nextCursor": encode_cursor(page.last_key)}
 
 
-def add_participants(table: Table, caller: Caller, conversation_id: str, user_ids: list[str], settings: Settings) -> Item:
+def add_participants(
+    table: Table, caller: Caller, conversation_id: str, user_ids: list[str], settings: Settings
+) -> Item:
     """Add people to a group the caller is in."""
     membership = require_membership(table, conversation_id, caller.user_id)
     for _ in range(_RETRIES):
@@ -148,13 +152,16 @@ def add_participants(table: Table, caller: Caller, conversation_id: str, user_id
         if conversation is None:
             raise NotFound("no such conversation", code="conversation_not_found")
         if not conversation.get("isGroup"):
-            raise InvalidInput("participants can only be added to a group", field="conversationId",
-                               code="not_a_group")
+            raise InvalidInput(
+                "participants can only be added to a group", field="conversationId", code="not_a_group"
+            )
         new = [u for u in dict.fromkeys(user_ids) if u not in conversation["participants"]]
         if not new:
             return view(conversation, membership)
         if len(conversation["participants"]) + len(new) > settings.max_group_size:
-            raise InvalidInput(f"a group holds at most {settings.max_group_size} participants", field="userIds")
+            raise InvalidInput(
+                f"a group holds at most {settings.max_group_size} participants", field="userIds"
+            )
         _check_users_exist(table, new, "userIds")
         try:
             conversations.add_participants(table, conversation, new, clock.now_iso())
@@ -173,8 +180,11 @@ def remove_participant(table: Table, caller: Caller, conversation_id: str, user_
         if conversation is None:
             raise NotFound("no such conversation", code="conversation_not_found")
         if not conversation.get("isGroup"):
-            raise InvalidInput("the participants of a direct conversation are fixed", field="conversationId",
-                               code="not_a_group")
+            raise InvalidInput(
+                "the participants of a direct conversation are fixed",
+                field="conversationId",
+                code="not_a_group",
+            )
         if user_id not in conversation["participants"]:
             raise NotFound("that user is not in this conversation", code="participant_not_found")
         try:

@@ -18,7 +18,9 @@ def attachment_prefix(conversation_id: str) -> str:
     return f"attachment/{conversation_id}/"
 
 
-def _check_content(content: str, attachments: list[dict[str, Any]], conversation_id: str, settings: Settings) -> None:
+def _check_content(
+    content: str, attachments: list[dict[str, Any]], conversation_id: str, settings: Settings
+) -> None:
     if len(content) > settings.max_message_length:
         raise PayloadTooLarge(
             f"content is {len(content)} characters; the limit is {settings.max_message_length}",
@@ -33,7 +35,8 @@ def _check_content(content: str, attachments: list[dict[str, Any]], conversation
     for index, attachment in enumerate(attachments):
         if not str(attachment.get("key", "")).startswith(prefix):
             raise InvalidInput(
-                "an attachment must be an upload made for this conversation", field=f"attachments[{index}].key"
+                "an attachment must be an upload made for this conversation",
+                field=f"attachments[{index}].key",
             )
 
 

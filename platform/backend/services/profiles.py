@@ -59,4 +59,8 @@ def get_public(table: Table, user_id: str) -> Item:
     profile = profiles.get(table, user_id)
     if profile is None:
         raise NotFound("no such user", code="user_not_found")
-    return {"userId": profile["userId"], "name": profile.get("name", ""), "avatarKey": profile.get("avatarKey")}
+    return {
+        "userId": profile["userId"],
+        "name": profile.get("name", ""),
+        "avatarKey": profile.get("avatarKey"),
+    }

@@ -195,7 +195,7 @@ class Table:
             raise
 
     def _action(self, action: Mapping[str, Any]) -> dict[str, Any]:
-        (kind, spec), = action.items()
+        ((kind, spec),) = action.items()
         out: dict[str, Any] = {"TableName": self.name}
         for field, value in spec.items():
             if field in ("Item", "Key", "ExpressionAttributeValues"):

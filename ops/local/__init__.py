@@ -1,0 +1,1 @@
+"""The local twin: moto's server as the embedded AWS plus a local API Gateway."""
