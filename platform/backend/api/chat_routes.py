@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from backend.api.models import (
+from backend.api.models.chat import (
     AddParticipantsIn,
     ConversationOut,
     ConversationPage,

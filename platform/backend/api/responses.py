@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.api.models import ErrorOut
+from backend.api.models.common import ErrorOut
 
 
 def ok(status: int, description: str, model: type | None = None, *errors: int) -> dict[int, Any]:

@@ -3,6 +3,8 @@
 from backend.api import chat_routes
 from backend.api.resolver import build_resolver, prime, resolve_with
 from backend.observability import lambda_entry
+from backend.store.table import get_table
 
+get_table()  # built during init, not on the first request
 app = build_resolver(chat_routes.router)
 handler = lambda_entry(resolve_with(app), prime=lambda: prime(app))

