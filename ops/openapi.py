@@ -19,11 +19,11 @@ VERSION = "1.0.0"
 def openapi_dict() -> dict[str, Any]:
     """The document as a dict."""
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-    from backend.api import auth_routes, chat_routes
+    from backend.api import auth_routes, call_routes, chat_routes, upload_routes
 
     app = APIGatewayRestResolver(enable_validation=True)
-    app.include_router(auth_routes.router)
-    app.include_router(chat_routes.router)
+    for module in (auth_routes, chat_routes, upload_routes, call_routes):
+        app.include_router(module.router)
     document: dict[str, Any] = json.loads(
         app.get_openapi_json_schema(
             title=TITLE,

@@ -27,8 +27,41 @@ class Settings(BaseModel):
     max_attachments: int = Field(10, alias="MAX_ATTACHMENTS", ge=0)
     max_group_size: int = Field(50, alias="MAX_GROUP_SIZE", ge=2, le=90)
     max_page_size: int = Field(100, alias="MAX_PAGE_SIZE", ge=1, le=1000)
+    # Real time: where the handlers post frames (API Gateway management endpoint, or the
+    # local twin's gateway), how many posts run at once, and the largest frame accepted.
+    websocket_management_url: str = Field("", alias="WEBSOCKET_MANAGEMENT_URL")
+    fanout_pool_size: int = Field(32, alias="FANOUT_POOL_SIZE", ge=1, le=256)
+    max_frame_bytes: int = Field(32 * 1024, alias="MAX_FRAME_BYTES", ge=1024)
+    # Connections live at most 2 hours in API Gateway; the item outlives that a little.
+    connection_ttl_s: int = Field(2 * 3600 + 600, alias="CONNECTION_TTL_SECONDS", ge=60)
+    # Calls: how long a call rings before it counts as missed; STUN/TURN for WebRTC.
+    ring_timeout_s: int = Field(30, alias="RING_TIMEOUT_SECONDS", ge=5, le=300)
+    stun_urls: str = Field("stun:stun.l.google.com:19302", alias="STUN_URLS")
+    turn_urls: str = Field("", alias="TURN_URLS")
+    turn_secret: str = Field("", alias="TURN_SECRET", repr=False)
+    turn_ttl_s: int = Field(3600, alias="TURN_TTL_SECONDS", ge=60, le=86400)
+    # Uploads: presigned POST lifetime and the largest file per purpose (bytes).
+    upload_url_ttl_s: int = Field(900, alias="UPLOAD_URL_TTL_SECONDS", ge=60, le=3600)
+    download_url_ttl_s: int = Field(300, alias="DOWNLOAD_URL_TTL_SECONDS", ge=60, le=3600)
+    max_attachment_bytes: int = Field(25 * 1024 * 1024, alias="MAX_ATTACHMENT_BYTES", ge=1)
+    max_avatar_bytes: int = Field(5 * 1024 * 1024, alias="MAX_AVATAR_BYTES", ge=1)
+    max_recording_bytes: int = Field(500 * 1024 * 1024, alias="MAX_RECORDING_BYTES", ge=1)
     # Browser origins allowed by CORS (comma separated); the first is the primary one.
     cors_allow_origins: str = Field("http://localhost:8081", alias="CORS_ALLOW_ORIGINS")
+
+    @staticmethod
+    def _split(value: str) -> list[str]:
+        return [v.strip() for v in value.split(",") if v.strip()]
+
+    @property
+    def stun(self) -> list[str]:
+        """STUN server URLs."""
+        return self._split(self.stun_urls)
+
+    @property
+    def turn(self) -> list[str]:
+        """TURN server URLs."""
+        return self._split(self.turn_urls)
 
     @property
     def cors_origins(self) -> list[str]:

@@ -14,6 +14,7 @@ from infra.model import (
     Table,
     UserPool,
     WebSocketApi,
+    WebSocketRoute,
 )
 
 METRICS_NAMESPACE = "ChatPlatform"
@@ -59,6 +60,8 @@ CHAT_FUNCTION = Function(
         RestRoute("GET", "/conversations/{conversationId}/messages"),
         RestRoute("POST", "/conversations/{conversationId}/messages"),
         RestRoute("POST", "/conversations/{conversationId}/read"),
+        RestRoute("POST", "/uploads"),
+        RestRoute("GET", "/uploads/{uploadId}"),
     ),
     permissions=(
         Permission(
@@ -74,6 +77,75 @@ CHAT_FUNCTION = Function(
             ),
         ),
         Permission("table_indexes", ("dynamodb:Query",)),
+        Permission("websocket_connections", ("execute-api:ManageConnections",)),
+        # Presigned URLs carry the function's identity: it may write where uploads go and
+        # read what they hold, nothing else.
+        Permission("bucket", ("s3:PutObject",), prefix="attachment/*"),
+        Permission("bucket", ("s3:PutObject",), prefix="avatar/*"),
+        Permission("bucket", ("s3:PutObject",), prefix="recording/*"),
+        Permission("bucket", ("s3:GetObject",), prefix="attachment/*"),
+        Permission("bucket", ("s3:GetObject",), prefix="avatar/*"),
+        Permission("bucket", ("s3:GetObject",), prefix="recording/*"),
+    ),
+)
+
+_REALTIME_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:Query",
+)
+
+WEBSOCKET_FUNCTION = Function(
+    name="websocket",
+    handler="backend.handlers.websocket.handler",
+    description="WebSocket connect/disconnect, messages, typing, read markers, call signalling",
+    memory_mb=1024,
+    timeout_s=10,
+    environment={"POWERTOOLS_SERVICE_NAME": "websocket"},
+    websocket_routes=tuple(
+        WebSocketRoute(key)
+        for key in (
+            "$connect",
+            "$disconnect",
+            "$default",
+            "sendMessage",
+            "typing",
+            "markRead",
+            "ping",
+            "callSignal",
+        )
+    ),
+    permissions=(
+        Permission("table", _REALTIME_TABLE_ACTIONS),
+        Permission("table_indexes", ("dynamodb:Query",)),
+        Permission("websocket_connections", ("execute-api:ManageConnections",)),
+    ),
+)
+
+CALL_FUNCTION = Function(
+    name="call",
+    handler="backend.handlers.call.handler",
+    description="Video and audio calls: start, accept, decline, end, history, ICE servers",
+    memory_mb=512,
+    timeout_s=10,
+    environment={"POWERTOOLS_SERVICE_NAME": "call"},
+    rest_routes=(
+        RestRoute("POST", "/calls"),
+        RestRoute("GET", "/calls/ice-servers"),
+        RestRoute("GET", "/calls/{callId}"),
+        RestRoute("POST", "/calls/{callId}/accept"),
+        RestRoute("POST", "/calls/{callId}/decline"),
+        RestRoute("POST", "/calls/{callId}/end"),
+        RestRoute("GET", "/conversations/{conversationId}/calls"),
+    ),
+    permissions=(
+        Permission("table", _REALTIME_TABLE_ACTIONS),
+        Permission("table_indexes", ("dynamodb:Query",)),
+        Permission("websocket_connections", ("execute-api:ManageConnections",)),
     ),
 )
 
@@ -91,7 +163,7 @@ TABLE = Table(
 STACK = Stack(
     name="chat-platform",
     metrics_namespace=METRICS_NAMESPACE,
-    functions=(AUTH_FUNCTION, CHAT_FUNCTION),
+    functions=(AUTH_FUNCTION, CHAT_FUNCTION, WEBSOCKET_FUNCTION, CALL_FUNCTION),
     table=TABLE,
     bucket=Bucket(logical_name="MediaBucket"),
     user_pool=UserPool(logical_name="UserPool", client_name="mobile"),

@@ -9,6 +9,7 @@ import time
 from backend.api import auth_routes
 from backend.api.resolver import build_resolver, resolve_with
 from backend.observability import lambda_entry
+
 from tests.support.events import rest_event
 from tests.support.lambda_context import FakeLambdaContext
 
@@ -33,6 +34,8 @@ def test_observability_layer_costs_under_a_millisecond(capsys) -> None:
     bare_ms = statistics.median(samples["bare"]) * 1000
     inst_ms = statistics.median(samples["instrumented"]) * 1000
     with capsys.disabled():
-        print(f"\nwarm GET /health, median of {ROUNDS}: bare {bare_ms:.3f} ms, with Logger/Tracer/Metrics "
-              f"{inst_ms:.3f} ms, overhead {inst_ms - bare_ms:.3f} ms (target <= 1 ms)")
+        print(
+            f"\nwarm GET /health, median of {ROUNDS}: bare {bare_ms:.3f} ms, with Logger/Tracer/Metrics "
+            f"{inst_ms:.3f} ms, overhead {inst_ms - bare_ms:.3f} ms (target <= 1 ms)"
+        )
     assert inst_ms > 0

@@ -55,9 +55,7 @@ class Api:
         else:
             function = STACK.function_for_route(method, event["resource"]) or STACK.function("chat")
             module = importlib.import_module(function.module)
-            response = getattr(module, function.entry_point)(
-                event, FakeLambdaContext(function_name=function.name)
-            )
+            response = getattr(module, function.entry_point)(event, FakeLambdaContext(function_name=function.name))
         return Reply(response["statusCode"], response.get("headers") or {}, response.get("body"))
 
     def get(self, url: str, **kw: Any) -> Reply:

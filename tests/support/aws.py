@@ -14,7 +14,9 @@ from typing import Any
 
 import boto3
 import moto
+from backend.auth.tokens import get_verifier
 from backend.services.accounts import cognito_client
+from backend.services.uploads import s3_client
 from backend.settings import get_settings
 from backend.store.table import dynamodb_client, get_table
 from infra import STACK
@@ -65,7 +67,7 @@ def jwks_server() -> Iterator[str]:
 
 def clear_caches() -> None:
     """Forget cached settings and clients so the next use reads the current environment."""
-    for cached in (get_settings, dynamodb_client, get_table, cognito_client):
+    for cached in (get_settings, dynamodb_client, get_table, cognito_client, s3_client, get_verifier):
         cached.cache_clear()
 
 

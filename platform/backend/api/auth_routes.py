@@ -33,9 +33,7 @@ def health():
     return json_response(200, {"status": "ok"})
 
 
-@router.post(
-    "/auth/register", responses=ok(201, "account created", RegisterOut, 400, 409, 429), tags=["auth"]
-)
+@router.post("/auth/register", responses=ok(201, "account created", RegisterOut, 400, 409, 429), tags=["auth"])
 def register(body: Annotated[RegisterIn, Body()]):
     registration = accounts.register(get_table(), body.email, body.password, body.name)
     metrics.add_metric(name="UsersRegistered", unit=MetricUnit.Count, value=1)

@@ -47,9 +47,7 @@ def patch_me(body: Annotated[ProfilePatch, Body()]):
     return json_response(200, profiles.update_own(get_table(), current_caller(router), changes))
 
 
-@router.get(
-    "/users/<userId>", responses=ok(200, "a public profile", PublicProfileOut, 401, 404), tags=["profile"]
-)
+@router.get("/users/<userId>", responses=ok(200, "a public profile", PublicProfileOut, 401, 404), tags=["profile"])
 def get_user(userId: IdPath):
     current_caller(router)
     return json_response(200, profiles.get_public(get_table(), userId))
@@ -120,9 +118,7 @@ def remove_participant(conversationId: IdPath, userId: IdPath):
     responses=ok(200, "a page of messages", MessagePage, 400, 401, 404),
     tags=["messages"],
 )
-def list_messages(
-    conversationId: IdPath, limit: Limit = 50, before: MessageCursor = None, after: MessageCursor = None
-):
+def list_messages(conversationId: IdPath, limit: Limit = 50, before: MessageCursor = None, after: MessageCursor = None):
     page = messages.list_page(get_table(), current_caller(router), conversationId, limit, before, after)
     return json_response(200, page)
 
@@ -140,8 +136,9 @@ def list_messages(
 )
 def send_message(conversationId: IdPath, body: Annotated[SendMessageIn, Body()]):
     attachments = [a.model_dump(exclude_none=True) for a in body.attachments]
-    message, created = messages.send(
-        get_table(),
+    table = get_table()
+    sent = messages.send(
+        table,
         current_caller(router),
         conversationId,
         body.clientMessageId,
@@ -149,8 +146,9 @@ def send_message(conversationId: IdPath, body: Annotated[SendMessageIn, Body()])
         attachments,
         get_settings(),
     )
-    metrics.add_metric(name="MessagesSent" if created else "DuplicateSends", unit=MetricUnit.Count, value=1)
-    return json_response(201 if created else 200, message)
+    metrics.add_metric(name="MessagesSent" if sent.created else "DuplicateSends", unit=MetricUnit.Count, value=1)
+    messages.deliver(table, sent)
+    return json_response(201 if sent.created else 200, sent.message)
 
 
 @router.post(

@@ -97,9 +97,7 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
     @app.not_found
     def _no_route(_: NotFoundError) -> Response:
         event = app.current_event
-        return error_response(
-            NotFound(f"no route for {event.http_method} {event.path}", code="route_not_found")
-        )
+        return error_response(NotFound(f"no route for {event.http_method} {event.path}", code="route_not_found"))
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:

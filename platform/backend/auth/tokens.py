@@ -8,11 +8,13 @@ tokens are refused because only RS256 is accepted.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import jwt
 
 from backend.errors import Unauthorized
+from backend.settings import get_settings
 
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "token_use"]
 
@@ -63,6 +65,13 @@ class TokenVerifier:
         if claims.get("token_use") != "id":
             raise TokenRefused("not an id token")
         return claims
+
+
+@lru_cache(maxsize=1)
+def get_verifier() -> TokenVerifier:
+    """The verifier for the configured pool and client (its key cache lives with it)."""
+    settings = get_settings()
+    return TokenVerifier(settings.jwks, settings.issuer, settings.user_pool_client_id)
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -47,9 +47,7 @@ def _raise_for(error: ClientError, mapping: dict[str, Callable[[str], AppError]]
     raise error
 
 
-def register(
-    table: Table, email: str, password: str, name: str, settings: Settings | None = None
-) -> Registration:
+def register(table: Table, email: str, password: str, name: str, settings: Settings | None = None) -> Registration:
     """Create the Cognito user and the profile; confirm at once when configured to."""
     settings = settings or get_settings()
     client = cognito_client()
@@ -84,9 +82,7 @@ def confirm(email: str, code: str, settings: Settings | None = None) -> None:
     """Confirm a sign-up with the emailed code."""
     settings = settings or get_settings()
     try:
-        cognito_client().confirm_sign_up(
-            ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code
-        )
+        cognito_client().confirm_sign_up(ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code)
     except ClientError as error:
         _raise_for(
             error,
@@ -144,9 +140,7 @@ def login(email: str, password: str, settings: Settings | None = None) -> dict[s
         )
     result = response.get("AuthenticationResult")
     if not result:
-        raise Forbidden(
-            "this account needs a sign-in step the API does not support", code="challenge_required"
-        )
+        raise Forbidden("this account needs a sign-in step the API does not support", code="challenge_required")
     tokens = _tokens(result)
     import jwt  # already imported by the verifier; only the payload is read, Cognito signed it
 

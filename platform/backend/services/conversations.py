@@ -152,16 +152,12 @@ def add_participants(
         if conversation is None:
             raise NotFound("no such conversation", code="conversation_not_found")
         if not conversation.get("isGroup"):
-            raise InvalidInput(
-                "participants can only be added to a group", field="conversationId", code="not_a_group"
-            )
+            raise InvalidInput("participants can only be added to a group", field="conversationId", code="not_a_group")
         new = [u for u in dict.fromkeys(user_ids) if u not in conversation["participants"]]
         if not new:
             return view(conversation, membership)
         if len(conversation["participants"]) + len(new) > settings.max_group_size:
-            raise InvalidInput(
-                f"a group holds at most {settings.max_group_size} participants", field="userIds"
-            )
+            raise InvalidInput(f"a group holds at most {settings.max_group_size} participants", field="userIds")
         _check_users_exist(table, new, "userIds")
         try:
             conversations.add_participants(table, conversation, new, clock.now_iso())

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from backend import clock, ids
 from backend.auth.identity import Caller
 from backend.errors import InvalidInput, NotFound, PayloadTooLarge
+from backend.realtime import events
+from backend.realtime.fanout import Report
+from backend.services import realtime
 from backend.services.conversations import require_membership
 from backend.settings import Settings
 from backend.store import conversations, messages
@@ -18,9 +22,7 @@ def attachment_prefix(conversation_id: str) -> str:
     return f"attachment/{conversation_id}/"
 
 
-def _check_content(
-    content: str, attachments: list[dict[str, Any]], conversation_id: str, settings: Settings
-) -> None:
+def _check_content(content: str, attachments: list[dict[str, Any]], conversation_id: str, settings: Settings) -> None:
     if len(content) > settings.max_message_length:
         raise PayloadTooLarge(
             f"content is {len(content)} characters; the limit is {settings.max_message_length}",
@@ -40,6 +42,15 @@ def _check_content(
             )
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A stored message, whether this call stored it, and who takes part in its conversation."""
+
+    message: Item
+    created: bool
+    participants: list[str]
+
+
 def send(
     table: Table,
     caller: Caller,
@@ -48,18 +59,18 @@ def send(
     content: str,
     attachments: list[dict[str, Any]],
     settings: Settings,
-) -> tuple[Item, bool]:
-    """Store a message once per (sender, clientMessageId); the flag says "newly stored".
+) -> Sent:
+    """Store a message once per (sender, clientMessageId).
 
-    DynamoDB calls: membership check, guard lookup, sequence number, one transaction (plus a
-    bounded retry when a newer message won the summary race): at most six whatever the size
-    of the conversation.
+    DynamoDB calls: membership check, guard lookup, sequence number, one transaction (a
+    bounded retry when a newer message won the summary race); a repeat costs the guard, the
+    message and the participant list. Bounded whatever the size of the conversation.
     """
     _check_content(content, attachments, conversation_id, settings)
     require_membership(table, conversation_id, caller.user_id)
     existing = messages.find_by_client_id(table, conversation_id, caller.user_id, client_message_id)
     if existing is not None:
-        return existing, False
+        return Sent(existing, False, _participants(table, conversation_id))
     try:
         seq, participants = messages.next_seq(table, conversation_id)
     except ConditionFailed as error:
@@ -80,8 +91,26 @@ def send(
         stored = messages.get(table, conversation_id, duplicate.message_id)
         if stored is None:  # pragma: no cover - the guard points at a stored message
             raise
-        return stored, False
-    return messages.public(message), True
+        return Sent(stored, False, participants)
+    return Sent(messages.public(message), True, participants)
+
+
+def _participants(table: Table, conversation_id: str) -> list[str]:
+    conversation = conversations.get(table, conversation_id)
+    return list(conversation.get("participants", [])) if conversation else []
+
+
+def deliver(table: Table, sent: Sent, *, sender_connection: str | None = None) -> Report:
+    """Push ``message.new`` to every participant's open connections except the one that sent
+    it (which gets ``message.ack`` from the WebSocket handler). Runs after the message is
+    stored, also for a repeated send: delivery is at least once, keyed by messageId."""
+    return realtime.push(
+        table,
+        sent.participants,
+        events.message_new(sent.message),
+        exclude_connection=sender_connection,
+        kind="message",
+    )
 
 
 def list_page(

@@ -9,6 +9,11 @@ Entities and their keys::
     message        PK=CONV#<convId>        SK=MESSAGE#<messageId>        (messageId is a ULID)
     send guard     PK=CONV#<convId>        SK=CLIENTMSG#<senderId>#<clientMessageId>
     direct pair    PK=DIRECT#<a>#<b>       SK=DIRECT                     (a < b)
+    connection     PK=CONNECTION#<connId>  SK=METADATA                   (TTL expiresAt)
+    user's conn.   PK=USER#<userId>        SK=CONNECTION#<connId>        (TTL expiresAt)
+    call           PK=CALL#<callId>        SK=METADATA
+                   GSI1PK=CONV#<convId>#CALLS  GSI1SK=<callId>           (history, newest first)
+    upload         PK=UPLOAD#<uploadId>    SK=METADATA
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ PARTICIPANT = "PARTICIPANT#"
 MESSAGE = "MESSAGE#"
 CLIENT_MESSAGE = "CLIENTMSG#"
 DIRECT = "DIRECT#"
+CONNECTION = "CONNECTION#"
+CALL = "CALL#"
+UPLOAD = "UPLOAD#"
 
 Key = dict[str, str]
 
@@ -85,3 +93,38 @@ def direct_pair(user_a: str, user_b: str) -> Key:
     """Key of the item that makes a direct conversation unique per pair of users."""
     first, second = sorted((user_a, user_b))
     return {PK: f"{DIRECT}{first}#{second}", SK: "DIRECT"}
+
+
+def connection(connection_id: str) -> Key:
+    """Key of a connection (connection -> user)."""
+    return {PK: CONNECTION + connection_id, SK: METADATA}
+
+
+def user_connection(user_id: str, connection_id: str) -> Key:
+    """Key of one of a user's connections (user -> connections)."""
+    return {PK: USER + user_id, SK: CONNECTION + connection_id}
+
+
+def user_partition(user_id: str) -> str:
+    """Partition of a user's profile and connections."""
+    return USER + user_id
+
+
+def call(call_id: str) -> Key:
+    """Key of a call."""
+    return {PK: CALL + call_id, SK: METADATA}
+
+
+def call_history_index(conversation_id: str, call_id: str) -> Key:
+    """GSI1 attributes that list a conversation's calls, newest first."""
+    return {GSI1PK: call_history_partition(conversation_id), GSI1SK: call_id}
+
+
+def call_history_partition(conversation_id: str) -> str:
+    """GSI1 partition of a conversation's calls."""
+    return f"{CONV}{conversation_id}#CALLS"
+
+
+def upload(upload_id: str) -> Key:
+    """Key of an upload's record."""
+    return {PK: UPLOAD + upload_id, SK: METADATA}

@@ -36,9 +36,7 @@ class Duplicate(Exception):
         self.message_id = message_id
 
 
-def find_by_client_id(
-    table: Table, conversation_id: str, sender_id: str, client_message_id: str
-) -> Item | None:
+def find_by_client_id(table: Table, conversation_id: str, sender_id: str, client_message_id: str) -> Item | None:
     """The message a sender stored under ``client_message_id``, or None."""
     guard = table.get(keys.send_guard(conversation_id, sender_id, client_message_id), consistent=True)
     if guard is None:

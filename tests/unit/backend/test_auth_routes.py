@@ -10,9 +10,7 @@ from tests.support.api import Api
 
 
 def test_register_returns_user_id_and_confirmed(api: Api) -> None:
-    reply = api.post(
-        "/auth/register", {"email": "ada@example.com", "password": "Correct-Horse-9", "name": "Ada"}
-    )
+    reply = api.post("/auth/register", {"email": "ada@example.com", "password": "Correct-Horse-9", "name": "Ada"})
     assert reply.status == 201
     assert reply.json["confirmed"] is True
     assert len(reply.json["userId"]) >= 10
@@ -28,9 +26,7 @@ def test_register_twice_is_a_conflict(api: Api) -> None:
 
 
 def test_weak_password_is_refused_naming_the_field(api: Api) -> None:
-    reply = api.post(
-        "/auth/register", {"email": "ada@example.com", "password": "alllowercase", "name": "Ada"}
-    )
+    reply = api.post("/auth/register", {"email": "ada@example.com", "password": "alllowercase", "name": "Ada"})
     assert reply.status == 400
     assert reply.json["error"]["field"] == "password"
 

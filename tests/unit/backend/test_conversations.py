@@ -13,9 +13,7 @@ from tests.support.api import Api
 
 
 def _create(api: Api, user, others, **extra):
-    return api.post(
-        "/conversations", {"participantIds": [o.user_id for o in others], **extra}, token=user.id_token
-    )
+    return api.post("/conversations", {"participantIds": [o.user_id for o in others], **extra}, token=user.id_token)
 
 
 def test_direct_conversation_is_created_once_per_pair(api: Api) -> None:
@@ -93,9 +91,7 @@ def test_a_two_person_group_is_not_the_direct_conversation(api: Api) -> None:
 def test_bad_participants_are_refused(api: Api, participants, extra, field) -> None:
     ada, bob, cy = api.sign_up("Ada"), api.sign_up("Bob"), api.sign_up("Cy")
     ids = {"self": ada.user_id, "bob": bob.user_id, "cy": cy.user_id, "ghost": "0000-ghost"}
-    reply = api.post(
-        "/conversations", {"participantIds": [ids[p] for p in participants], **extra}, token=ada.id_token
-    )
+    reply = api.post("/conversations", {"participantIds": [ids[p] for p in participants], **extra}, token=ada.id_token)
     assert reply.status in (400, 422), reply.raw
     assert reply.json["error"]["field"] == field
 
@@ -146,9 +142,7 @@ def test_list_is_newest_activity_first_with_unread_counts(api: Api) -> None:
     # the sender has read their own messages
     assert api.get("/conversations", token=bob.id_token).json["items"][0]["unreadCount"] == 0
     # Cy writes: that conversation moves to the top
-    api.post(
-        f"/conversations/{with_cy}/messages", {"clientMessageId": "c1", "content": "yo"}, token=cy.id_token
-    )
+    api.post(f"/conversations/{with_cy}/messages", {"clientMessageId": "c1", "content": "yo"}, token=cy.id_token)
     listed = api.get("/conversations", token=ada.id_token).json["items"]
     assert [c["conversationId"] for c in listed] == [with_cy, with_bob]
 
@@ -205,25 +199,16 @@ def test_group_participants_added_and_removed(api: Api) -> None:
     assert dee.user_id in added.json["participants"]
     assert api.get(f"/conversations/{cid}", token=dee.id_token).status == 200
     # Dee leaves
-    assert (
-        api.call("DELETE", f"/conversations/{cid}/participants/{dee.user_id}", token=dee.id_token).status
-        == 204
-    )
+    assert api.call("DELETE", f"/conversations/{cid}/participants/{dee.user_id}", token=dee.id_token).status == 204
     assert api.get(f"/conversations/{cid}", token=dee.id_token).status == 404
     # Ada removes Cy
-    assert (
-        api.call("DELETE", f"/conversations/{cid}/participants/{cy.user_id}", token=ada.id_token).status
-        == 204
-    )
+    assert api.call("DELETE", f"/conversations/{cid}/participants/{cy.user_id}", token=ada.id_token).status == 204
     assert api.get(f"/conversations/{cid}", token=ada.id_token).json["participants"] == [
         ada.user_id,
         bob.user_id,
     ]
     # removing someone who is not there
-    assert (
-        api.call("DELETE", f"/conversations/{cid}/participants/{cy.user_id}", token=ada.id_token).status
-        == 404
-    )
+    assert api.call("DELETE", f"/conversations/{cid}/participants/{cy.user_id}", token=ada.id_token).status == 404
 
 
 def test_direct_conversations_have_fixed_participants(api: Api) -> None:

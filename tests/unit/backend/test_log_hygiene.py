@@ -34,9 +34,7 @@ def test_logs_contain_no_secrets(api: Api, capsys, debug_logs) -> None:
     api.post("/auth/login", {"email": email, "password": password + "x"})  # a failure is logged too
     refreshed = api.post("/auth/refresh", {"refreshToken": login["refreshToken"]}).json
     api.get("/me", token=login["idToken"])
-    logger.info(
-        "careless line", extra={"password": password, "note": f"user {email} token {login['idToken']}"}
-    )
+    logger.info("careless line", extra={"password": password, "note": f"user {email} token {login['idToken']}"})
     output = capsys.readouterr()
     text = debug_logs.getvalue() + output.out + output.err
     assert "careless line" in text  # the logs were captured at all

@@ -10,9 +10,7 @@ from tests.support.api import Api
 @pytest.fixture
 def chat(api: Api):
     ada, bob = api.sign_up("Ada"), api.sign_up("Bob")
-    cid = api.post("/conversations", {"participantIds": [bob.user_id]}, token=ada.id_token).json[
-        "conversationId"
-    ]
+    cid = api.post("/conversations", {"participantIds": [bob.user_id]}, token=ada.id_token).json["conversationId"]
     return ada, bob, cid
 
 
@@ -168,9 +166,7 @@ def test_read_marker_clears_unread_and_never_goes_back(api: Api, chat) -> None:
 
 def test_read_marker_on_unknown_message(api: Api, chat) -> None:
     _ada, bob, cid = chat
-    reply = api.post(
-        f"/conversations/{cid}/read", {"messageId": "01JD0000000000000000000000"}, token=bob.id_token
-    )
+    reply = api.post(f"/conversations/{cid}/read", {"messageId": "01JD0000000000000000000000"}, token=bob.id_token)
     assert reply.status == 404
     reply = api.post(f"/conversations/{cid}/read", {"messageId": "x"}, token=bob.id_token)
     assert reply.status == 400

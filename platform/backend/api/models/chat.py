@@ -8,9 +8,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from backend.api.models.common import Name, UserId, _In
 
-ClientMessageId = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
-]
+ClientMessageId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 ObjectKey = Annotated[str, StringConstraints(min_length=1, max_length=512)]
 
 

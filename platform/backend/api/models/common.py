@@ -12,9 +12,7 @@ UserId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r
 # refuses. (pydantic's EmailStr pulls in email-validator: 20 ms more on every cold start.)
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-    ),
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
 ]
 
 

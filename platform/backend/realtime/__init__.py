@@ -1,0 +1,1 @@
+"""Pushing events to WebSocket connections: the management API adapter and the fan-out."""

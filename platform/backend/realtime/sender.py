@@ -1,0 +1,64 @@
+"""The API Gateway management API behind a small interface, so tests and the benchmark can
+use a fake that answers 410 (moto's own management API never does)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from backend.settings import Settings
+
+
+class GoneConnection(Exception):
+    """The connection is closed (410): the caller deletes it."""
+
+
+class DeliveryFailed(Exception):
+    """Any other failure to post; logged and counted, not retried forever."""
+
+
+class ConnectionSender(Protocol):
+    """Posts one frame to one connection."""
+
+    def post(self, connection_id: str, data: bytes) -> None:
+        """Deliver ``data``; GoneConnection for a closed connection, DeliveryFailed otherwise."""
+        ...
+
+
+class ManagementApiSender:
+    """The real thing: ``PostToConnection`` through boto3."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._gone = client.exceptions.GoneException
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ManagementApiSender:
+        """A sender for the configured endpoint, with a connection pool as wide as the fan-out."""
+        config = Config(
+            retries={"max_attempts": 2, "mode": "standard"},
+            connect_timeout=1,
+            read_timeout=2,
+            max_pool_connections=settings.fanout_pool_size,
+        )
+        client = boto3.client(
+            "apigatewaymanagementapi",
+            endpoint_url=settings.websocket_management_url or None,
+            region_name=settings.region,
+            config=config,
+        )
+        return cls(client)
+
+    def post(self, connection_id: str, data: bytes) -> None:
+        try:
+            self._client.post_to_connection(ConnectionId=connection_id, Data=data)
+        # GoneException is a ClientError too: it must be caught first.
+        except self._gone as error:
+            raise GoneConnection(connection_id) from error
+        except ClientError as error:
+            raise DeliveryFailed(f"{connection_id}: {error.response['Error'].get('Code')}") from error
+        except Exception as error:  # timeouts, connection errors
+            raise DeliveryFailed(f"{connection_id}: {type(error).__name__}") from error

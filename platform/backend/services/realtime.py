@@ -1,0 +1,65 @@
+"""Push events to users' open connections: resolve connections, fan out, clean up the gone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from backend import adapters
+from backend.observability import logger, metrics
+from backend.realtime.fanout import Report, Target
+from backend.store import connections
+from backend.store.table import Table
+
+# Connection look-ups are one Query per user; a few at a time keeps a large group fast
+# without competing with the fan-out pool itself.
+_lookups = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lookup")
+
+
+def targets_of(table: Table, user_ids: Iterable[str], exclude_connection: str | None = None) -> list[Target]:
+    """Every open connection of ``user_ids`` (one Query per user, run concurrently)."""
+    users = list(dict.fromkeys(user_ids))
+    found = _lookups.map(lambda u: (u, connections.of_user(table, u)), users)
+    return [Target(c, u) for u, ids in found for c in ids if c != exclude_connection]
+
+
+def push(
+    table: Table,
+    user_ids: Iterable[str],
+    event: dict[str, Any],
+    *,
+    exclude_connection: str | None = None,
+    kind: str = "event",
+) -> Report:
+    """Deliver ``event`` to every open connection of ``user_ids``; record what happened."""
+    targets = targets_of(table, user_ids, exclude_connection)
+    return push_to(table, targets, event, kind=kind)
+
+
+def push_to(table: Table, targets: list[Target], event: dict[str, Any], *, kind: str = "event") -> Report:
+    """Deliver ``event`` to the given connections; 410s delete the connection."""
+
+    def forget(target: Target) -> None:
+        connections.delete(table, target.connection_id, target.user_id)
+
+    report = adapters.fanout().deliver(adapters.sender(), targets, event, on_gone=forget)
+    if report.gone:
+        metrics.add_metric(name="StaleConnectionsRemoved", unit=MetricUnit.Count, value=len(report.gone))
+    if report.failed:
+        metrics.add_metric(name="FanoutFailures", unit=MetricUnit.Count, value=len(report.failed))
+        logger.warning(
+            "fan-out failures",
+            extra={"event_type": event.get("type"), "failed": len(report.failed), "targets": len(targets)},
+        )
+    if kind == "message" and targets:
+        metrics.add_metric(name="MessagesDelivered", unit=MetricUnit.Count, value=report.delivered)
+        metrics.add_metric(name="FanoutLatency", unit=MetricUnit.Milliseconds, value=report.seconds * 1000)
+    return report
+
+
+def reply(connection_id: str, user_id: str, event: dict[str, Any], table: Table) -> None:
+    """Send ``event`` to one connection (the caller's own)."""
+    push_to(table, [Target(connection_id, user_id)], event)

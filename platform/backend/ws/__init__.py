@@ -1,0 +1,1 @@
+"""The WebSocket API: frame models and the dispatcher behind `backend.handlers.websocket`."""
