@@ -8,6 +8,7 @@ Service name and metrics namespace come from the function's environment
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -52,16 +53,25 @@ tracer = Tracer(patch_modules=("botocore",))
 metrics = Metrics()
 
 
-def _answer_warmup(context: Any) -> dict[str, Any]:
+_MAX_HOLD_MS = 1000
+
+
+def _answer_warmup(event: dict[str, Any], context: Any) -> dict[str, Any]:
     was_cold = cold_start.is_cold_start
     # The ping absorbed this environment's cold start: the next user request is warm, and
     # the ColdStart metric must say so.
     cold_start.is_cold_start = False
-    logger.info("warm-up ping", extra={"warmup": True, "cold_start": was_cold})
+    request_id = getattr(context, "aws_request_id", None)
+    logger.info("warm-up ping", extra={"warmup": True, "cold_start": was_cold, "function_request_id": request_id})
     metrics.add_metric(name="WarmupPings", unit=MetricUnit.Count, value=1)
     if was_cold:
         metrics.add_metric(name="WarmupColdStarts", unit=MetricUnit.Count, value=1)
     metrics.flush_metrics()
+    # Several pings fired together keep several environments warm only if they overlap:
+    # the schedule asks each to hold its environment briefly (see docs/warmup.md).
+    hold = event.get("holdMs")
+    if isinstance(hold, int) and not isinstance(hold, bool) and hold > 0:
+        time.sleep(min(hold, _MAX_HOLD_MS) / 1000)
     return WARMUP_RESPONSE
 
 
@@ -93,7 +103,7 @@ def lambda_entry(
                 primed = True
                 assert prime is not None
                 prime()
-            return _answer_warmup(context)
+            return _answer_warmup(event, context)
         return instrumented(event, context)
 
     return handler

@@ -77,3 +77,15 @@ def test_a_cold_user_request_reports_its_cold_start(api: Api, capsys) -> None:
     cold = [e for e in entries if "ColdStart" in e]
     assert cold, entries
     assert cold[0]["function_name"] == "auth"
+
+
+def test_overlapping_pings_hold_their_environment_briefly(api: Api, monkeypatch) -> None:
+    from backend import observability
+    from backend.handlers import chat
+
+    slept: list[float] = []
+    monkeypatch.setattr(observability.time, "sleep", slept.append)
+    chat.handler({"warmup": True, "concurrency": 3, "holdMs": 150}, FakeLambdaContext())
+    chat.handler({"warmup": True, "holdMs": 10**9}, FakeLambdaContext())
+    chat.handler({"warmup": True, "holdMs": "150"}, FakeLambdaContext())
+    assert slept == [0.15, 1.0]
