@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test bench lint typecheck openapi clean venv
+.PHONY: demo test bench lint typecheck openapi clean venv cfn-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -26,7 +26,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck cfn-check
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/unit tests/integration
 
 bench: $(STAMP)
@@ -34,6 +34,27 @@ bench: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/ops api openapi --out docs/openapi.json
+
+# CloudFormation checks: cfn-lint (project venv) and checkov, which pins an old boto3 and so
+# lives in its own tool venv under .tools/ (from PyPI, pinned; run offline with --skip-download).
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .tools/checkov-$(CHECKOV_VERSION)
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+CFN_OUT := build/cfn
+
+$(CHECKOV):
+	@mkdir -p .tools && printf '*\n' > .tools/.gitignore
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+
+cfn-check: $(STAMP) $(CHECKOV)
+	@mkdir -p $(CFN_OUT)
+	$(BIN)/ops stack synth --stage dev --out $(CFN_OUT)/dev.json
+	$(BIN)/ops stack synth --stage prod --out $(CFN_OUT)/prod.json
+	$(BIN)/cfn-lint $(CFN_OUT)/dev.json $(CFN_OUT)/prod.json
+	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV) --skip-download --quiet --compact \
+		--framework cloudformation -f $(CFN_OUT)/dev.json -f $(CFN_OUT)/prod.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""`ops deploy`: package, upload and deploy the stack through a change set."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from infra import STACK
+from rich.console import Console
+
+from ops.commands.stack import (
+    EndpointOption,
+    ProfileOption,
+    RegionOption,
+    StageOption,
+    check_stage,
+    cli_errors,
+)
+
+
+def _parse_parameters(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, item = value.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{value!r} is not KEY=VALUE", param_hint="--parameter")
+        out[key] = item
+    return out
+
+
+def deploy(
+    stage: StageOption = "dev",
+    region: RegionOption = None,
+    endpoint_url: EndpointOption = None,
+    profile: ProfileOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Execute the change set without asking.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Stop after showing the change set.")] = False,
+    parameter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--parameter",
+            "-p",
+            help="Template parameter KEY=VALUE (CorsAllowOrigins, AutoConfirmSignups, DomainName, "
+            "CertificateArn); repeatable; kept on later deploys.",
+        ),
+    ] = None,
+    build_dir: Annotated[Path, typer.Option("--build-dir", help="Where the Lambda zips are built.")] = Path(
+        "build/lambda"
+    ),
+) -> None:
+    """Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it
+    with progress, and print the stack's outputs."""
+    from ops.deploy.aws import AwsTarget, Clients
+    from ops.deploy.console import RichReporter, print_outputs
+    from ops.deploy.errors import StackFailed
+    from ops.deploy.pipeline import DeployRequest
+    from ops.deploy.pipeline import deploy as run_deploy
+
+    console = Console()
+    check_stage(stage)
+    request = DeployRequest(
+        stage=stage,
+        parameters=_parse_parameters(parameter or []),
+        yes=yes,
+        dry_run=dry_run,
+        build_dir=build_dir,
+    )
+    with cli_errors(console):
+        clients = Clients.create(AwsTarget(region=region, endpoint_url=endpoint_url, profile=profile))
+        reporter = RichReporter(console, interactive=sys.stdin.isatty())
+        try:
+            result = run_deploy(STACK, request, clients, reporter)
+        except StackFailed:
+            console.print("[yellow]CloudFormation rolled the stack back; see docs/deploy.md (roll back).[/]")
+            raise
+        if result.outcome == "cancelled":
+            console.print("change set discarded; nothing deployed")
+            raise typer.Exit(1)
+        if result.outcome == "dry-run":
+            console.print("dry run: change set discarded; nothing deployed")
+            return
+        print_outputs(console, result.outputs)

@@ -1,0 +1,26 @@
+"""The template ``ops`` deploys: the core from ``infra.template`` plus the contributors of the
+kit's other parts (dashboards, alarms, warm-up) once they exist."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from infra.model import Stack
+from infra.template import synthesize
+
+# Modules that register template contributors on import (``infra.template.register_contributor``).
+# infra may not import them (dependencies point from the kit to infra), so ops does.
+CONTRIBUTOR_MODULES: tuple[str, ...] = ("ops.warmup.template",)
+
+
+def load_contributors(modules: tuple[str, ...] = CONTRIBUTOR_MODULES) -> None:
+    """Import every contributor module so their contributors are registered."""
+    for module in modules:
+        importlib.import_module(module)
+
+
+def build_template(stack: Stack, stage: str) -> dict[str, Any]:
+    """The complete template of ``stack`` for ``stage``."""
+    load_contributors()
+    return synthesize(stack, stage)

@@ -1,0 +1,112 @@
+"""The media bucket: private, KMS-encrypted, TLS only, versioned, with lifecycle rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.template import checkov, names
+from infra.template.context import SynthContext
+from infra.template.intrinsics import get_att, ref, sub
+
+NONCURRENT_VERSION_DAYS = 30
+
+
+def _lifecycle(ctx: SynthContext) -> dict[str, Any]:
+    bucket = ctx.stack.bucket
+    return {
+        "Rules": [
+            {
+                "Id": "recordings-to-cheaper-storage",
+                "Status": "Enabled",
+                "Prefix": bucket.recordings_prefix,
+                "Transitions": [
+                    {
+                        "StorageClass": bucket.recordings_storage_class,
+                        "TransitionInDays": bucket.recordings_transition_days,
+                    }
+                ],
+            },
+            {
+                "Id": "clean-incomplete-multipart-uploads",
+                "Status": "Enabled",
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": bucket.abort_incomplete_multipart_days},
+            },
+            {
+                "Id": "expire-replaced-versions",
+                "Status": "Enabled",
+                "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_VERSION_DAYS},
+            },
+        ]
+    }
+
+
+def resources(ctx: SynthContext) -> dict[str, Any]:
+    """The bucket (name chosen by CloudFormation: bucket names are global) and its TLS-only policy."""
+    logical = ctx.stack.bucket.logical_name
+    bucket = {
+        "Type": "AWS::S3::Bucket",
+        **ctx.retention_policy(),
+        "Properties": {
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {
+                        "ServerSideEncryptionByDefault": {
+                            "SSEAlgorithm": "aws:kms",
+                            "KMSMasterKeyID": get_att(names.DATA_KEY, "Arn"),
+                        },
+                        # One data key per bucket instead of a KMS call per object: cheaper.
+                        "BucketKeyEnabled": True,
+                    }
+                ]
+            },
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "LifecycleConfiguration": _lifecycle(ctx),
+            # The web client uploads and downloads with presigned URLs straight from the browser.
+            "CorsConfiguration": {
+                "CorsRules": [
+                    {
+                        "AllowedOrigins": {"Fn::Split": [",", ref(names.CORS_ORIGINS_PARAMETER)]},
+                        "AllowedMethods": ["GET", "PUT", "POST"],
+                        "AllowedHeaders": ["*"],
+                        "MaxAge": 600,
+                    }
+                ]
+            },
+        },
+    }
+    checkov.with_skips(bucket, "CKV_AWS_18")
+    policy = {
+        "Type": "AWS::S3::BucketPolicy",
+        "Properties": {
+            "Bucket": ref(logical),
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyPlainHttp",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [get_att(logical, "Arn"), sub(f"${{{logical}.Arn}}/*")],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    },
+                    {
+                        "Sid": "DenyOldTls",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [get_att(logical, "Arn"), sub(f"${{{logical}.Arn}}/*")],
+                        "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+                    },
+                ],
+            },
+        },
+    }
+    return {logical: bucket, f"{logical}Policy": policy}

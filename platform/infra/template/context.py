@@ -1,0 +1,30 @@
+"""What every part of the template is built from: the stack model and the stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from infra.model import Stack, StageSettings
+from infra.template import names
+
+
+@dataclass(frozen=True)
+class SynthContext:
+    """The stack model and the stage settings being synthesized."""
+
+    stack: Stack
+    stage: StageSettings
+
+    @property
+    def prefix(self) -> str:
+        """Prefix of physical names in this stage (the stack name, ``chat-platform-dev``)."""
+        return names.stack_name(self.stack, self.stage.name)
+
+    def retention_policy(self) -> dict[str, str]:
+        """Deletion and update-replace policy of data resources: Retain where the stage protects data."""
+        policy = "Retain" if self.stage.protect_data else "Delete"
+        return {"DeletionPolicy": policy, "UpdateReplacePolicy": policy}
+
+    def has_websocket(self) -> bool:
+        """Whether any function serves a WebSocket route (no routes: no WebSocket API)."""
+        return any(f.websocket_routes for f in self.stack.functions)

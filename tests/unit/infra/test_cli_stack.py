@@ -1,0 +1,53 @@
+"""`ops stack synth` and the CLI's error handling (no AWS involved)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from infra import STACK
+from typer.testing import CliRunner
+
+from ops.cli import app
+
+runner = CliRunner()
+
+
+def test_synth_prints_the_template_of_the_stage() -> None:
+    result = runner.invoke(app, ["stack", "synth", "--stage", "prod"])
+    assert result.exit_code == 0, result.output
+    template = json.loads(result.stdout)
+    assert template["Resources"][STACK.table.logical_name]["DeletionPolicy"] == "Retain"
+
+
+def test_synth_writes_the_file_quickly(tmp_path: Path) -> None:
+    out = tmp_path / "cfn" / "dev.json"
+    started = time.perf_counter()
+    result = runner.invoke(app, ["stack", "synth", "--out", str(out)])
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["AWSTemplateFormatVersion"] == "2010-09-09"
+    assert elapsed < 1.0
+
+
+def test_an_unknown_stage_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["stack", "synth", "--stage", "qa"])
+    assert result.exit_code == 2
+    assert "known: dev, prod" in result.output
+
+
+def test_deploy_refuses_a_malformed_parameter() -> None:
+    result = runner.invoke(app, ["deploy", "--parameter", "novalue", "--region", "us-east-1"])
+    assert result.exit_code == 2
+    assert "KEY=VALUE" in result.output
+
+
+def test_aws_failures_are_one_line_without_traceback(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    result = runner.invoke(app, ["stack", "outputs"])
+    assert result.exit_code == 1
+    assert "no AWS region" in result.output
+    assert "Traceback" not in result.output

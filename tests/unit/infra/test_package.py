@@ -1,0 +1,144 @@
+"""The Lambda zip: runtime requirements from pyproject.toml, dependencies for the function's
+platform, boto3/botocore left out, the backend included, the same bytes every time.
+
+pip installs from a local wheelhouse of tiny hand-made wheels (offline, fast).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+from infra import STACK
+
+from ops.deploy.errors import DeployError
+from ops.deploy.package import BuildTarget, build_zip, remove_distributions, targets
+from ops.deploy.requirements import requirement_name, runtime_requirements
+
+
+def make_wheel(wheelhouse: Path, name: str, modules: dict[str, str], requires: tuple[str, ...] = ()) -> None:
+    """A minimal pure-Python wheel ``name-1.0-py3-none-any.whl``."""
+    dist_info = f"{name}-1.0.dist-info"
+    files = dict(modules)
+    files[f"{dist_info}/METADATA"] = "Metadata-Version: 2.1\nName: {}\nVersion: 1.0\n{}".format(
+        name, "".join(f"Requires-Dist: {r}\n" for r in requires)
+    )
+    files[f"{dist_info}/WHEEL"] = "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        record.append(f"{path},sha256={digest},{len(text.encode())}")
+    record.append(f"{dist_info}/RECORD,,")
+    files[f"{dist_info}/RECORD"] = "\n".join(record) + "\n"
+    with zipfile.ZipFile(wheelhouse / f"{name}-1.0-py3-none-any.whl", "w") as wheel:
+        for path, text in files.items():
+            wheel.writestr(path, text)
+
+
+@pytest.fixture
+def wheelhouse(tmp_path: Path) -> Path:
+    house = tmp_path / "wheels"
+    house.mkdir()
+    make_wheel(house, "fakedep", {"fakedep/__init__.py": "VALUE = 1\n"}, requires=("botocore",))
+    make_wheel(house, "botocore", {"botocore/__init__.py": "BIG = True\n", "botocore/data/x.json": "{}\n"})
+    return house
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    code = tmp_path / "src" / "backend"
+    (code / "handlers").mkdir(parents=True)
+    (code / "__init__.py").write_text("")
+    (code / "handlers" / "chat.py").write_text("handler = print\n")
+    (code / "__pycache__").mkdir()
+    (code / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"junk")
+    return code
+
+
+def _build(build_dir: Path, wheelhouse: Path, source: Path):  # type: ignore[no-untyped-def]
+    return build_zip(
+        BuildTarget("arm64", "python3.12"),
+        ["fakedep"],
+        build_dir,
+        sources={"backend": source},
+        pip_args=["--no-index", "--find-links", str(wheelhouse)],
+    )
+
+
+def test_zip_holds_the_code_and_dependencies_but_not_botocore(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    built = _build(tmp_path / "build", wheelhouse, source)
+    names = zipfile.ZipFile(built.path).namelist()
+    assert "backend/handlers/chat.py" in names
+    assert "fakedep/__init__.py" in names
+    assert not [n for n in names if n.startswith("botocore")]
+    assert not [n for n in names if n.endswith(".pyc") or "__pycache__" in n]
+    assert names == sorted(names)
+    assert built.files == len(names)
+    assert built.size == built.path.stat().st_size
+
+
+def test_zip_is_reproducible_from_a_fresh_build(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    first = _build(tmp_path / "one", wheelhouse, source)
+    second = _build(tmp_path / "two", wheelhouse, source)
+    assert first.sha256 == second.sha256
+    for info in zipfile.ZipFile(first.path).infolist():
+        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+        assert (info.external_attr >> 16) & 0o777 in {0o644, 0o755}
+
+
+def test_dependencies_are_reused_between_builds(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    _build(tmp_path / "build", wheelhouse, source)
+    for wheel in wheelhouse.iterdir():
+        wheel.unlink()  # a second pip install would now fail
+    (source / "extra.py").write_text("X = 2\n")
+    rebuilt = _build(tmp_path / "build", wheelhouse, source)
+    assert "backend/extra.py" in zipfile.ZipFile(rebuilt.path).namelist()
+
+
+def test_a_failed_install_names_the_target(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    with pytest.raises(DeployError, match=r"arm64-python3\.12"):
+        build_zip(
+            BuildTarget("arm64", "python3.12"),
+            ["does-not-exist-anywhere"],
+            tmp_path / "build",
+            sources={"backend": source},
+            pip_args=["--no-index", "--find-links", str(wheelhouse)],
+        )
+
+
+def test_remove_distributions_deletes_only_what_is_named(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for name in ("keep", "boto3"):
+        (site / name).mkdir(parents=True)
+        (site / name / "__init__.py").write_text("")
+        dist = site / f"{name}-1.0.dist-info"
+        dist.mkdir()
+        (dist / "RECORD").write_text(f"{name}/__init__.py,,\n{name}-1.0.dist-info/RECORD,,\n")
+    assert remove_distributions(site, ["boto3"]) == ["boto3"]
+    assert sorted(p.name for p in site.iterdir()) == ["keep", "keep-1.0.dist-info"]
+
+
+def test_build_target_follows_the_function() -> None:
+    target = BuildTarget("arm64", "python3.12")
+    assert target.python_version == "3.12"
+    assert all(p.endswith("_aarch64") for p in target.platforms)
+    assert BuildTarget("x86_64", "python3.12").platforms[0].endswith("_x86_64")
+    with pytest.raises(DeployError):
+        _ = BuildTarget("arm64", "nodejs20.x").python_version
+    assert {t.slug for t in targets(STACK.functions)} == {f"{f.architecture}-{f.runtime}" for f in STACK.functions}
+
+
+def test_runtime_requirements_come_from_pyproject_without_what_lambda_provides() -> None:
+    names = {requirement_name(r) for r in runtime_requirements()}
+    assert {"aws-lambda-powertools", "pydantic", "pyjwt"} <= names
+    assert not names & {"boto3", "botocore", "typer", "moto", "rich"}
+
+
+def test_runtime_requirements_need_the_marked_section(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\ndependencies = [\n    "typer",\n]\n')
+    with pytest.raises(DeployError, match="Lambda runtime"):
+        runtime_requirements(pyproject)
