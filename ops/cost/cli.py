@@ -1,0 +1,383 @@
+"""`ops cost`: price a month of usage, or project the monthly bill per user tier from metrics.
+
+Exit codes: 0 done; 1 a tier is over its ``--budget``; 2 bad input (the message names the
+file, key or option); 3 AWS could not be reached or refused a call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import boto3
+import typer
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from infra import STACK
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ops.cost.catalogue import GAUGES
+from ops.cost.cloudwatch import count_alarms, count_dashboards, pull_metrics
+from ops.cost.errors import CostInputError, OptionError
+from ops.cost.fixed_costs import estimated_alarms, estimated_dashboards, observability_usage
+from ops.cost.metrics_export import export_format, read_metrics, write_metrics
+from ops.cost.observed import observe
+from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
+from ops.cost.price_sheet import DEFAULT_SHEET, PriceSheet, load_price_sheet
+from ops.cost.pricing import price_usage
+from ops.cost.projection import ProjectionOptions, project
+from ops.cost.rates import RateAssumptions, per_user_rates
+from ops.cost.reports import render_bill, render_projection
+from ops.cost.reports.numbers import money, quantity, unit_price
+from ops.cost.series import summarise
+from ops.cost.usage import load_usage
+from ops.cost.user_tiers import DEFAULT_TIERS, parse_budgets, parse_tiers
+from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
+
+EXIT_OVER_BUDGET = 1
+EXIT_BAD_INPUT = 2
+EXIT_AWS = 3
+
+app = typer.Typer(
+    help="The monthly AWS bill: price explicit usage, or project it per user tier from usage metrics.",
+    no_args_is_help=True,
+)
+prices_app = typer.Typer(help="The versioned price sheet: show it, or rebuild it from the AWS Price List API.")
+app.add_typer(prices_app, name="prices")
+
+
+class FreeTier(StrEnum):
+    """Free-tier modes."""
+
+    none = "none"
+    always = "always"
+    legacy = "legacy"
+
+
+class Format(StrEnum):
+    """Report formats."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+class Plan(StrEnum):
+    """Cognito user pool feature plans."""
+
+    lite = "lite"
+    essentials = "essentials"
+    plus = "plus"
+
+
+FreeTierOption = Annotated[
+    FreeTier,
+    typer.Option(
+        "--free-tier",
+        help="none; always (always-free offers); legacy (plus the 12-month offers of accounts created "
+        "before 15 July 2025).",
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of standard output.")
+]
+PricesOption = Annotated[
+    Path | None, typer.Option("--prices", help="Price sheet to use instead of the one shipped with ops.")
+]
+EndpointOption = Annotated[
+    str | None, typer.Option("--endpoint-url", help="CloudWatch endpoint (the local twin's moto server).")
+]
+RegionOption = Annotated[
+    str | None, typer.Option("--region", help="AWS region (default: the session's, else us-east-1).")
+]
+
+
+@contextlib.contextmanager
+def _reported_errors() -> Iterator[None]:
+    """Bad input and AWS failures become one line on standard error and an exit code."""
+    try:
+        yield
+    except CostInputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except (BotoCoreError, ClientError) as error:
+        typer.echo(f"error: AWS: {error}", err=True)
+        raise typer.Exit(EXIT_AWS) from None
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+def _client(service: str, endpoint_url: str | None, region: str | None) -> Any:
+    session = boto3.session.Session()
+    # Typed loosely on purpose: the service is chosen at run time.
+    make_client: Any = session.client
+    return make_client(
+        service,
+        region_name=region or session.region_name or os.environ.get("AWS_REGION") or "us-east-1",
+        endpoint_url=endpoint_url,
+        config=Config(retries={"mode": "standard"}),
+    )
+
+
+@contextlib.contextmanager
+def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error (standard output stays the report's)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command("estimate")
+def estimate(
+    usage: Annotated[Path, typer.Option("--usage", "-u", help="YAML file of one month's usage (docs/cost.md).")],
+    free_tier: FreeTierOption = FreeTier.always,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    prices: PricesOption = None,
+) -> None:
+    """Price one month of explicit usage."""
+    with _reported_errors():
+        sheet = load_price_sheet(prices)
+        bill = price_usage(load_usage(usage), sheet, free_tier.value)
+        text = render_bill(bill, fmt.value)
+    _emit(text, output)
+
+
+@app.command("project")
+def project_command(
+    cloudwatch: Annotated[bool, typer.Option("--cloudwatch", help="Read usage metrics from CloudWatch.")] = False,
+    metrics: Annotated[
+        Path | None, typer.Option("--metrics", help="Read usage metrics from an export (.csv or .parquet).")
+    ] = None,
+    endpoint_url: EndpointOption = None,
+    region: RegionOption = None,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            min=1,
+            max=455,
+            help="With --cloudwatch: days to pull (default 14). With --metrics: days the export covers "
+            "(default: the span of its timestamps).",
+        ),
+    ] = None,
+    active_users: Annotated[
+        float | None,
+        typer.Option("--active-users", help="Active users behind the traffic (default: the app's ActiveUsers metric)."),
+    ] = None,
+    tiers: Annotated[str, typer.Option("--tiers", help="User tiers to price, NAME=USERS,...")] = DEFAULT_TIERS,
+    budget: Annotated[
+        list[str] | None,
+        typer.Option("--budget", help="Fail (exit 1) when a tier costs more: NAME=USD, repeatable or comma-separated."),
+    ] = None,
+    free_tier: FreeTierOption = FreeTier.always,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    prices: PricesOption = None,
+    months: Annotated[int, typer.Option("--months", min=1, help="Months of stored data (storage accumulates).")] = 12,
+    cognito_plan: Annotated[
+        Plan, typer.Option("--cognito-plan", help="The user pool's feature plan.")
+    ] = Plan.essentials,
+    dashboards: Annotated[
+        int | None,
+        typer.Option("--dashboards", min=0, help="Dashboards (default: counted in CloudWatch, else the kit's layout)."),
+    ] = None,
+    alarms: Annotated[
+        int | None,
+        typer.Option(
+            "--alarms", min=0, help="Standard alarms (default: counted in CloudWatch, else the kit's layout)."
+        ),
+    ] = None,
+    high_resolution_alarms: Annotated[
+        int | None, typer.Option("--high-resolution-alarms", min=0, help="High-resolution alarms.")
+    ] = None,
+    minutes_per_connection: Annotated[
+        float,
+        typer.Option(
+            "--minutes-per-connection", min=0, help="WebSocket minutes per connection without ConnectionMinutes."
+        ),
+    ] = 15.0,
+    log_retention_days: Annotated[int, typer.Option("--log-retention-days", min=1, help="Log retention.")] = 30,
+    warmup_policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--warmup-policy",
+            help="Warm-up policy whose pings or provisioned concurrency every tier pays "
+            "(default: warmup.yaml in the working directory, when there is one).",
+        ),
+    ] = None,
+    no_warmup: Annotated[bool, typer.Option("--no-warmup", help="Leave the warm-up policy out.")] = False,
+) -> None:
+    """Project the monthly bill of each user tier from usage metrics."""
+    with _reported_errors():
+        if cloudwatch == (metrics is not None):
+            raise OptionError("give exactly one source of metrics: --cloudwatch or --metrics FILE")
+        if active_users is not None and active_users <= 0:
+            raise OptionError(f"--active-users: must be a positive number (got {active_users:g})")
+        sheet = load_price_sheet(prices)
+        tier_list = parse_tiers(tiers)
+        budgets = parse_budgets(budget or [], tier_list)
+        counted_alarms = None
+        if metrics is not None:
+            frame = read_metrics(metrics)
+            window = None if days is None else days * 24.0
+        else:
+            client = _client("cloudwatch", endpoint_url, region)
+            with _progress_bar("pulling metrics") as progress:
+                frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
+            window = (days or 14) * 24.0
+            if dashboards is None:
+                dashboards = count_dashboards(client)
+            if alarms is None or high_resolution_alarms is None:
+                counted_alarms = count_alarms(client)
+        observed = observe(summarise(frame, GAUGES), STACK, window)
+        rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
+        fixed = [
+            observability_usage(
+                custom_metrics=observed.custom_metrics,
+                dashboards=estimated_dashboards(STACK) if dashboards is None else dashboards,
+                alarms=alarms
+                if alarms is not None
+                else (counted_alarms.standard if counted_alarms else estimated_alarms(STACK)),
+                high_resolution_alarms=high_resolution_alarms
+                if high_resolution_alarms is not None
+                else (counted_alarms.high_resolution if counted_alarms else 0),
+            )
+        ]
+        if not no_warmup:
+            policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
+            if policy is not None:
+                fixed += warmup_fixed_usage(policy, STACK)
+        options = ProjectionOptions(
+            months_of_data=months,
+            cognito_plan=cognito_plan.value,
+            log_retention_days=log_retention_days,
+            free_tier=free_tier.value,
+            point_in_time_recovery=bool(getattr(STACK.table, "point_in_time_recovery", False)),
+        )
+        projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets)
+        text = render_projection(projection, fmt.value)
+    _emit(text, output)
+    over = projection.over_budget
+    if over:
+        for tier in over:
+            assert tier.budget is not None
+            typer.echo(
+                f"over budget: {tier.tier.name} costs {money(tier.total)} a month, budget {money(tier.budget)}",
+                err=True,
+            )
+        raise typer.Exit(EXIT_OVER_BUDGET)
+
+
+@app.command("export-metrics")
+def export_metrics(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.csv or .parquet).")],
+    endpoint_url: EndpointOption = None,
+    region: RegionOption = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=455, help="Days to pull.")] = 14,
+    period: Annotated[int, typer.Option("--period", min=60, help="Seconds per datapoint (a multiple of 60).")] = 3600,
+) -> None:
+    """Write the stack's usage metrics from CloudWatch in the export format."""
+    with _reported_errors():
+        export_format(out)
+        if period % 60:
+            raise OptionError(f"--period: must be a multiple of 60 seconds (got {period})")
+        client = _client("cloudwatch", endpoint_url, region)
+        with _progress_bar("pulling metrics") as progress:
+            frame, start, end = pull_metrics(client, STACK, days, period=period, progress=progress)
+        write_metrics(frame, out)
+    series = (
+        frame.groupby(["namespace", "metric", "dimensions", "statistic"], observed=True).ngroups if len(frame) else 0
+    )
+    window = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
+    typer.echo(f"wrote {len(frame):,} datapoints of {series} series ({window}) to {out}")
+
+
+@prices_app.command("show")
+def prices_show(prices: PricesOption = None) -> None:
+    """List every meter of the price sheet with its price, free tier, date and source."""
+    with _reported_errors():
+        sheet = load_price_sheet(prices)
+    Console(width=200).print(_sheet_table(sheet))
+
+
+@prices_app.command("refresh")
+def prices_refresh(
+    prices: PricesOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Where to write the new sheet (default: the sheet refreshed).")
+    ] = None,
+    endpoint_url: Annotated[str | None, typer.Option("--endpoint-url", help="Price List API endpoint.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 2 when a meter could not be refreshed.")] = False,
+) -> None:
+    """Rebuild the price sheet from the AWS Price List API (pricing get_products)."""
+    with _reported_errors():
+        sheet = load_price_sheet(prices)
+        client = _client("pricing", endpoint_url, PRICING_API_REGION)
+        result = refresh_sheet(client, sheet)
+        target = out or prices or DEFAULT_SHEET
+        if not dry_run:
+            write_sheet(result.sheet, target)
+    typer.echo(f"sheet {result.sheet.version}: {len(result.changed)} meter(s) changed price")
+    for meter_id in result.changed:
+        old, new = sheet.meters[meter_id], result.sheet.meters[meter_id]
+        typer.echo(f"  {meter_id}: {_tier_text(old.tiers)} -> {_tier_text(new.tiers)}")
+    for meter_id, why in result.unmatched:
+        typer.echo(f"  kept {meter_id}: {why}", err=True)
+    typer.echo("dry run: nothing written" if dry_run else f"wrote {target}")
+    if strict and result.unmatched:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _tier_text(tiers: Any) -> str:
+    return " / ".join(f"{tier.price}" + ("" if tier.upto is None else f" to {quantity(tier.upto)}") for tier in tiers)
+
+
+def _sheet_table(sheet: PriceSheet) -> Table:
+    table = Table(
+        title=f"Price sheet {sheet.version}: {sheet.region}, effective {sheet.effective_date.isoformat()}",
+        title_justify="left",
+    )
+    for header in ("meter", "price", "unit", "free always", "free legacy", "effective", "source"):
+        table.add_column(header, no_wrap=header != "source", overflow="fold")
+    for meter in sheet.meters.values():
+        per = meter.display_per
+        price = "\n".join(
+            unit_price(tier.price * per) + ("" if tier.upto is None else f" to {quantity(tier.upto)}")
+            for tier in meter.tiers
+        )
+        unit = meter.unit if per == 1 else f"per {per:,} {meter.unit}"
+        pool = sheet.pools.get(meter.free.pool or "")
+        always = quantity(pool.always if pool else meter.free.always)
+        table.add_row(
+            meter.id,
+            price,
+            unit,
+            always if always != "0" else "",
+            quantity(meter.free.legacy) if meter.free.legacy else "",
+            f"{meter.effective_date.isoformat()} ({meter.date_basis})",
+            meter.source,
+        )
+    return table
