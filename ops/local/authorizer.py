@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from backend.auth.tokens import TokenRefused, TokenVerifier, bearer_token
+from backend.auth.tokens import KeysUnavailable, TokenRefused, TokenVerifier, bearer_token
+from infra.gateway_responses import gateway_response
 from infra.model import Stack
 
 
@@ -32,9 +33,11 @@ class Refusal:
         }
 
 
-UNAUTHORIZED = Refusal(
-    401, {"error": {"code": "unauthorized", "message": "missing, invalid or expired token"}}
+KEYS_UNAVAILABLE = Refusal(
+    503, {"error": {"code": "auth_unavailable", "message": "cannot check tokens right now; retry shortly"}}
 )
+_UNAUTHORIZED_ANSWER = gateway_response("UNAUTHORIZED")
+UNAUTHORIZED = Refusal(_UNAUTHORIZED_ANSWER.status or 401, _UNAUTHORIZED_ANSWER.body())
 
 
 def _string_claims(claims: dict[str, Any]) -> dict[str, str]:
@@ -71,6 +74,8 @@ class CognitoAuthorizer:
             claims = self._verifier.verify(bearer_token(headers.get("authorization")))
         except TokenRefused:
             return UNAUTHORIZED
+        except KeysUnavailable:
+            return KEYS_UNAVAILABLE
         context = event.setdefault("requestContext", {})
         context["authorizer"] = {"claims": _string_claims(claims)}
         return None

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.model import Stack
+from infra.template import register_contributor
 from infra.template.names import camel, function_id, stack_name
 
 from ops.warmup.desired import ALIAS, DIMENSION, Place, desired_state
@@ -133,3 +134,6 @@ def warmup_contributor(stack: Stack, stage: str) -> dict[str, Any]:
     if not REPOSITORY_POLICY.exists():
         return {}
     return resources_for(load_policy(REPOSITORY_POLICY, stack), stack, stage)
+
+
+register_contributor(warmup_contributor)

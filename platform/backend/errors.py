@@ -9,10 +9,14 @@ class AppError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # seconds after which a retry may succeed (429, 503): sent as Retry-After
+        self.retry_after = retry_after
         if code is not None:
             self.code = code
 
@@ -57,3 +61,10 @@ class PayloadTooLarge(AppError):
 class TooManyRequests(AppError):
     status = 429
     code = "throttled"
+
+
+class ServiceUnavailable(AppError):
+    """A dependency is overloaded or down after bounded retries: try again shortly."""
+
+    status = 503
+    code = "service_unavailable"

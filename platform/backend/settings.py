@@ -46,6 +46,9 @@ class Settings(BaseModel):
     max_attachment_bytes: int = Field(25 * 1024 * 1024, alias="MAX_ATTACHMENT_BYTES", ge=1)
     max_avatar_bytes: int = Field(5 * 1024 * 1024, alias="MAX_AVATAR_BYTES", ge=1)
     max_recording_bytes: int = Field(500 * 1024 * 1024, alias="MAX_RECORDING_BYTES", ge=1)
+    # Per-user rate limits (per minute; 0 turns a limit off).
+    send_rate_per_minute: int = Field(120, alias="SEND_RATE_PER_MINUTE", ge=0)
+    call_start_rate_per_minute: int = Field(10, alias="CALL_START_RATE_PER_MINUTE", ge=0)
     # Browser origins allowed by CORS (comma separated); the first is the primary one.
     cors_allow_origins: str = Field("http://localhost:8081", alias="CORS_ALLOW_ORIGINS")
 

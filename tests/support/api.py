@@ -56,7 +56,10 @@ class Api:
             function = STACK.function_for_route(method, event["resource"]) or STACK.function("chat")
             module = importlib.import_module(function.module)
             response = getattr(module, function.entry_point)(event, FakeLambdaContext(function_name=function.name))
-        return Reply(response["statusCode"], response.get("headers") or {}, response.get("body"))
+        headers = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            headers[name] = ",".join(values)
+        return Reply(response["statusCode"], headers, response.get("body"))
 
     def get(self, url: str, **kw: Any) -> Reply:
         return self.call("GET", url, **kw)

@@ -11,9 +11,11 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from botocore.exceptions import ClientError
 
 from backend.auth.identity import Caller, caller_from_claims
 from backend.errors import AppError, NotFound, PayloadTooLarge
+from backend.faults import dependency_busy
 from backend.observability import logger, tracer
 from backend.settings import get_settings
 
@@ -31,9 +33,10 @@ def json_response(status: int, body: Any = None, headers: dict[str, str] | None 
 
 
 def error_response(error: AppError) -> Response:
-    """The API's one error shape for a domain error."""
+    """The API's one error shape for a domain error (with Retry-After when it applies)."""
     tracer.put_annotation("outcome", error.code)
-    return json_response(error.status, error.to_body())
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return json_response(error.status, error.to_body(), headers)
 
 
 def _field_of(location: Iterable[Any]) -> str:
@@ -99,6 +102,13 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
         event = app.current_event
         return error_response(NotFound(f"no route for {event.http_method} {event.path}", code="route_not_found"))
 
+    @app.exception_handler(ClientError)
+    def _aws_error(error: ClientError) -> Response:
+        busy = dependency_busy(error)
+        if busy is not None:
+            return error_response(busy)
+        return _unexpected(error)
+
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
         logger.exception("unhandled error")
@@ -124,7 +134,11 @@ def resolve_with(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any],
                 "body": json.dumps(too_big.to_body()),
             }
         tracer.put_annotation("route", f"{event.get('httpMethod')} {event.get('resource')}")
-        return app.resolve(event, context)
+        response = app.resolve(event, context)
+        tracer.put_annotation("status_code", str(response.get("statusCode", 0)))
+        if int(response.get("statusCode", 0)) < 400:
+            tracer.put_annotation("outcome", "ok")
+        return response
 
     return resolve
 

@@ -8,12 +8,13 @@ tokens are refused because only RS256 is accepted.
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 from typing import Any
 
 import jwt
 
-from backend.errors import Unauthorized
+from backend.errors import ServiceUnavailable, Unauthorized
 from backend.settings import get_settings
 
 _REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "token_use"]
@@ -31,6 +32,16 @@ class TokenRefused(Unauthorized):
         self.reason = reason
 
 
+class KeysUnavailable(ServiceUnavailable):
+    """The pool's signing keys could not be fetched: not the token's fault, so not a 401."""
+
+    code = "auth_unavailable"
+
+
+_KEY_ATTEMPTS = 3
+_KEY_BACKOFF_S = 0.2
+
+
 class TokenVerifier:
     """Verifies idTokens of one user pool client against the pool's published keys."""
 
@@ -41,12 +52,24 @@ class TokenVerifier:
         self._audience = audience
         self._leeway = leeway_s
 
+    def _signing_key(self, token: str) -> Any:
+        """The key for ``token``'s kid; fetching the JWKS is retried with backoff (it is safe)."""
+        for attempt in range(_KEY_ATTEMPTS):
+            try:
+                return self._keys.get_signing_key_from_jwt(token)
+            except jwt.PyJWKClientConnectionError as error:
+                if attempt == _KEY_ATTEMPTS - 1:
+                    raise KeysUnavailable("cannot check tokens right now; retry shortly", retry_after=1) from error
+                time.sleep(_KEY_BACKOFF_S * (2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def verify(self, token: str | None) -> dict[str, Any]:
-        """The token's claims when it is valid; TokenRefused naming the reason otherwise."""
+        """The token's claims when it is valid; TokenRefused naming the reason otherwise, and
+        KeysUnavailable when the pool's keys cannot be fetched."""
         if not token:
             raise TokenRefused("missing")
         try:
-            key = self._keys.get_signing_key_from_jwt(token)
+            key = self._signing_key(token)
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key.key,
@@ -58,8 +81,6 @@ class TokenVerifier:
             )
         except jwt.ExpiredSignatureError as error:
             raise TokenRefused("expired") from error
-        except jwt.PyJWKClientConnectionError as error:
-            raise TokenRefused("signing keys unavailable") from error
         except (jwt.PyJWKClientError, jwt.InvalidTokenError) as error:
             raise TokenRefused(type(error).__name__) from error
         if claims.get("token_use") != "id":

@@ -52,10 +52,14 @@ def pong() -> Event:
     return {"type": "pong"}
 
 
-def error(code: str, message: str, field: str | None = None, action: str | None = None) -> Event:
+def error(
+    code: str, message: str, field: str | None = None, action: str | None = None, retry_after: int | None = None
+) -> Event:
     event: Event = {"type": "error", "code": code, "message": message}
     if field:
         event["field"] = field
     if action:
         event["action"] = action
+    if retry_after is not None:
+        event["retryAfter"] = retry_after
     return event

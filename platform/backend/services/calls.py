@@ -21,7 +21,7 @@ from backend.auth.identity import Caller
 from backend.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backend.observability import metrics
 from backend.realtime import events
-from backend.services import realtime
+from backend.services import rate_limits, realtime
 from backend.services.conversations import decode_cursor, encode_cursor, require_membership
 from backend.settings import Settings
 from backend.store import calls, conversations
@@ -75,6 +75,7 @@ def _expire_if_due(table: Table, call: Item) -> Item:
 def start(table: Table, caller: Caller, conversation_id: str, media: str, settings: Settings) -> Item:
     """Ring every other participant of a conversation the caller is in."""
     require_membership(table, conversation_id, caller.user_id)
+    rate_limits.check(table, caller.user_id, "call_start", settings.call_start_rate_per_minute)
     conversation = conversations.get(table, conversation_id)
     if conversation is None:
         raise NotFound("no such conversation", code="conversation_not_found")

@@ -10,7 +10,7 @@ from backend.auth.identity import Caller
 from backend.errors import InvalidInput, NotFound, PayloadTooLarge
 from backend.realtime import events
 from backend.realtime.fanout import Report
-from backend.services import realtime
+from backend.services import rate_limits, realtime
 from backend.services.conversations import require_membership
 from backend.settings import Settings
 from backend.store import conversations, messages
@@ -71,6 +71,7 @@ def send(
     existing = messages.find_by_client_id(table, conversation_id, caller.user_id, client_message_id)
     if existing is not None:
         return Sent(existing, False, _participants(table, conversation_id))
+    rate_limits.check(table, caller.user_id, "message", settings.send_rate_per_minute)
     try:
         seq, participants = messages.next_seq(table, conversation_id)
     except ConditionFailed as error:

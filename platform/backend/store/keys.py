@@ -14,6 +14,7 @@ Entities and their keys::
     call           PK=CALL#<callId>        SK=METADATA
                    GSI1PK=CONV#<convId>#CALLS  GSI1SK=<callId>           (history, newest first)
     upload         PK=UPLOAD#<uploadId>    SK=METADATA
+    rate counter   PK=USER#<userId>        SK=RATE#<kind>#<window start> (TTL expiresAt)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ DIRECT = "DIRECT#"
 CONNECTION = "CONNECTION#"
 CALL = "CALL#"
 UPLOAD = "UPLOAD#"
+RATE = "RATE#"
 
 Key = dict[str, str]
 
@@ -128,3 +130,8 @@ def call_history_partition(conversation_id: str) -> str:
 def upload(upload_id: str) -> Key:
     """Key of an upload's record."""
     return {PK: UPLOAD + upload_id, SK: METADATA}
+
+
+def rate_counter(user_id: str, kind: str, window_start: int) -> Key:
+    """Key of a user's counter of ``kind`` actions in the window starting at ``window_start``."""
+    return {PK: USER + user_id, SK: f"{RATE}{kind}#{window_start}"}

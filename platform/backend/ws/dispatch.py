@@ -10,12 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from backend import clock
 from backend.auth.identity import Caller
-from backend.auth.tokens import TokenRefused, TokenVerifier
+from backend.auth.tokens import KeysUnavailable, TokenRefused, TokenVerifier
 from backend.errors import AppError
+from backend.faults import dependency_busy
 from backend.observability import logger, metrics, tracer
 from backend.realtime import events
 from backend.services import calls, messages, realtime
@@ -42,6 +44,10 @@ def connect(event: dict[str, Any], verifier: TokenVerifier) -> dict[str, Any]:
         logger.info("connection refused", extra={"reason": refused.reason})
         tracer.put_annotation("outcome", "unauthorized")
         return UNAUTHORIZED
+    except KeysUnavailable:
+        logger.warning("connection refused: signing keys unavailable")
+        metrics.add_metric(name="AuthKeysUnavailable", unit=MetricUnit.Count, value=1)
+        return {"statusCode": 503, "headers": {"Retry-After": "1"}}
     context = event["requestContext"]
     user_id = str(claims["sub"])
     connections.save(get_table(), context["connectionId"], user_id, clock.now_iso(), get_settings().connection_ttl_s)
@@ -127,10 +133,12 @@ def message(event: dict[str, Any]) -> dict[str, Any]:
     caller = Caller(user_id=record["userId"], username=record["userId"])
     logger.append_keys(user_id=caller.user_id)
 
-    def refuse(code: str, text: str, field: str | None = None, action: str | None = None) -> dict[str, Any]:
+    def refuse(
+        code: str, text: str, field: str | None = None, action: str | None = None, retry_after: int | None = None
+    ) -> dict[str, Any]:
         tracer.put_annotation("outcome", code)
         metrics.add_metric(name="FramesRefused", unit=MetricUnit.Count, value=1)
-        realtime.reply(connection_id, caller.user_id, events.error(code, text, field, action), table)
+        realtime.reply(connection_id, caller.user_id, events.error(code, text, field, action, retry_after), table)
         return OK
 
     body = event.get("body") or ""
@@ -156,5 +164,11 @@ def message(event: dict[str, Any]) -> dict[str, Any]:
     try:
         ACTIONS[action](table, caller, connection_id, parsed)
     except AppError as error:
-        return refuse(error.code, error.message, error.field, action)
+        return refuse(error.code, error.message, error.field, action, error.retry_after)
+    except ClientError as error:
+        busy = dependency_busy(error)
+        if busy is None:
+            logger.exception("unhandled error")
+            return refuse("internal_error", "something went wrong on our side; retry later", None, action)
+        return refuse(busy.code, busy.message, None, action, busy.retry_after)
     return OK

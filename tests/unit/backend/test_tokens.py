@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from infra.gateway_responses import gateway_response
 
 from tests.support import tokens
 from tests.support.api import Api
@@ -19,7 +20,7 @@ def user(api: Api):
 
 def _refused(reply) -> None:
     assert reply.status == 401, reply.raw
-    assert reply.json == {"error": {"code": "unauthorized", "message": "missing, invalid or expired token"}}
+    assert reply.json == gateway_response("UNAUTHORIZED").body()
 
 
 def test_a_real_token_is_accepted(api: Api, user) -> None:
