@@ -8,8 +8,8 @@ import re
 import time
 
 import pytest
-
 from infra import STACK
+
 from tests.support import tokens
 from tests.support.api import Api
 from tests.support.realtime import FakeSender, Socket
