@@ -9,6 +9,7 @@ import tracemalloc
 
 from backend.realtime.fanout import Fanout, Target
 from backend.settings import get_settings
+
 from tests.support.realtime import FakeSender
 
 CONNECTIONS = 1000

@@ -1,0 +1,44 @@
+"""`ops demo`: the local twin under a scripted day of traffic (what `make demo` runs)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ops.commands.local import start_twin
+from ops.demo.runner import report, run_day
+from ops.demo.scenario import Plan
+from ops.local.twin import TwinConfig
+
+
+def demo(
+    users: Annotated[int, typer.Option("--users", min=2, max=200, help="Simulated users.")] = Plan.users,
+    rounds: Annotated[
+        int, typer.Option("--rounds", min=1, max=100, help="Chat rounds (one message per user).")
+    ] = Plan.rounds,
+    calls: Annotated[int, typer.Option("--calls", min=0, max=50, help="Calls with signalling.")] = Plan.calls,
+    uploads: Annotated[int, typer.Option("--uploads", min=0, max=50, help="Attachments uploaded.")] = Plan.uploads,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Gateway port (0: any free port).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the day's random choices.")] = Plan.seed,
+) -> None:
+    """Start the local twin, drive a scripted day of traffic from simulated users over real
+    HTTP and WebSocket connections, and print a summary.
+
+    Exits 1 if any sent message was not both stored and delivered to every connected participant.
+    """
+    console = Console()
+    plan = Plan(users=users, rounds=rounds, calls=calls, uploads=uploads, seed=seed)
+    console.print(f"starting the local twin, then {users} users for {rounds} rounds...")
+    twin = start_twin(TwinConfig(port=port))
+    try:
+        outcome = run_day(twin, plan, console)
+        ok = report(twin, outcome, console)
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        raise typer.Exit(130) from None
+    finally:
+        twin.stop()
+    if not ok:
+        raise typer.Exit(1)

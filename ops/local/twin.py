@@ -1,0 +1,299 @@
+"""The local twin: the embedded AWS, the stack provisioned into it, the Lambda runtime, the
+telemetry recorder, the X-Ray daemon and the local API Gateway, started and stopped as one."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import Coroutine
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import uvicorn
+from backend.auth.tokens import TokenVerifier
+from infra import STACK
+from infra.model import Stack
+
+from ops.local import names
+from ops.local.authorizer import CognitoAuthorizer
+from ops.local.embedded_aws import EmbeddedAws
+from ops.local.environment import Endpoints, function_environment
+from ops.local.gateway import MAX_WS_MESSAGE, Gateway
+from ops.local.ports import bind_tcp, port_of
+from ops.local.provisioning import LocalResources, provision_local
+from ops.local.runtime import FunctionRuntime, Invocation, LambdaService
+from ops.local.telemetry import Telemetry
+from ops.local.xray_daemon import XRayDaemon
+
+T = TypeVar("T")
+
+
+class _DeniedHandshakeFilter(logging.Filter):
+    """uvicorn's sans-I/O WebSocket protocol logs an error after a handshake that the app
+    refused with a denial response (the refusal itself is sent correctly); a refused
+    ``$connect`` is normal here, so that one message is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing handshake" not in record.getMessage()
+
+
+logging.getLogger("uvicorn.error").addFilter(_DeniedHandshakeFilter())
+
+DEFAULT_PORT = 3000
+DEFAULT_CONCURRENCY = 10
+DEFAULT_CORS_ORIGINS = "http://localhost:8081,http://localhost:19006"
+_START_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class TwinConfig:
+    """How to run the twin. Port 0 means "any free port"."""
+
+    port: int = DEFAULT_PORT
+    aws_port: int = 0
+    xray_port: int = 0
+    concurrency: int = DEFAULT_CONCURRENCY
+    cors_origins: str = DEFAULT_CORS_ORIGINS
+    trace_sample_rate: float = 1.0
+    flush_interval_s: float = 1.0
+    stack: Stack = STACK
+    # Extra import roots for the instances (tests add handlers of their own).
+    python_path: tuple[str, ...] = ()
+    moto_log: Path | None = None
+
+
+@dataclass(frozen=True)
+class TwinInfo:
+    """Where everything is; printed by ``ops local up`` and written to ``--info-file``."""
+
+    rest_url: str
+    websocket_url: str
+    aws_endpoint_url: str
+    user_pool_id: str
+    user_pool_client_id: str
+    management_url: str
+    xray_daemon_address: str
+    table_name: str
+    bucket_name: str
+    alarm_topic_arn: str
+    rest_api_name: str
+    websocket_api_id: str
+    stage: str
+    functions: dict[str, str] = field(default_factory=dict)
+    log_groups: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready copy."""
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """Indented JSON."""
+        return json.dumps(self.as_dict(), indent=2) + "\n"
+
+
+class TwinError(RuntimeError):
+    """The twin could not start."""
+
+
+class Twin:
+    """The whole platform on 127.0.0.1. Use as a context manager or call start()/stop()."""
+
+    def __init__(self, config: TwinConfig | None = None) -> None:
+        self.config = config or TwinConfig()
+        self.stack = self.config.stack
+        self.aws: EmbeddedAws | None = None
+        self.telemetry: Telemetry | None = None
+        self.xray: XRayDaemon | None = None
+        self.lambdas: LambdaService | None = None
+        self.gateway: Gateway | None = None
+        self.resources: LocalResources | None = None
+        self._info: TwinInfo | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._server: uvicorn.Server | None = None
+        self._stopping: asyncio.Event | None = None
+        self._failure: BaseException | None = None
+
+    @property
+    def info(self) -> TwinInfo:
+        """Where everything is (after start)."""
+        if self._info is None:
+            raise TwinError("the twin is not started")
+        return self._info
+
+    def __enter__(self) -> Twin:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> TwinInfo:
+        """Start everything; PortInUse for a busy port, TwinError for other failures. Anything
+        started before a failure is stopped again."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> TwinInfo:
+        config = self.config
+        gateway_socket = bind_tcp(config.port, "API gateway")
+        port = port_of(gateway_socket)
+        gateway_url = f"http://127.0.0.1:{port}"
+        try:
+            self.aws = EmbeddedAws(config.aws_port, log_file=config.moto_log)
+            self.aws.start()
+            self.resources = provision_local(self.aws.endpoint_url, self.stack)
+            self.telemetry = Telemetry(self.aws.endpoint_url, config.flush_interval_s)
+            self.telemetry.start()
+            self.xray = XRayDaemon(self.telemetry, config.xray_port)
+            self.xray.start()
+        except BaseException:
+            gateway_socket.close()
+            raise
+        endpoints = Endpoints(
+            aws_endpoint_url=self.aws.endpoint_url,
+            gateway_url=gateway_url,
+            xray_daemon_address=self.xray.address,
+            cors_allow_origins=config.cors_origins,
+        )
+        self.lambdas = LambdaService(
+            {
+                function.name: FunctionRuntime(
+                    self.stack,
+                    function,
+                    function_environment(self.stack, function, self.resources, endpoints),
+                    config.concurrency,
+                    self.telemetry,
+                    config.python_path,
+                )
+                for function in self.stack.functions
+            }
+        )
+        resources = self.resources
+        verifier = TokenVerifier(
+            f"{self.aws.endpoint_url}/{resources.user_pool_id}/.well-known/jwks.json",
+            f"https://cognito-idp.{names.REGION}.amazonaws.com/{resources.user_pool_id}",
+            resources.user_pool_client_id,
+        )
+        self.gateway = Gateway(
+            self.stack,
+            self.lambdas,
+            CognitoAuthorizer(self.stack, verifier),
+            self.telemetry,
+            cors_origins=[o.strip() for o in config.cors_origins.split(",") if o.strip()],
+            trace_sample_rate=config.trace_sample_rate,
+        )
+        self._serve(gateway_socket)
+        self._info = TwinInfo(
+            rest_url=gateway_url,
+            websocket_url=f"ws://127.0.0.1:{port}/ws",
+            aws_endpoint_url=self.aws.endpoint_url,
+            user_pool_id=resources.user_pool_id,
+            user_pool_client_id=resources.user_pool_client_id,
+            management_url=gateway_url,
+            xray_daemon_address=self.xray.address,
+            table_name=resources.table_name,
+            bucket_name=resources.bucket_name,
+            alarm_topic_arn=resources.alarm_topic_arn,
+            rest_api_name=names.rest_api_name(self.stack),
+            websocket_api_id=names.websocket_api_id(self.stack),
+            stage=self.stack.rest_api.stage,
+            functions={f.name: names.function_name(self.stack, f) for f in self.stack.functions},
+            log_groups=dict(resources.log_groups),
+        )
+        return self._info
+
+    def _serve(self, sock: Any) -> None:
+        assert self.gateway is not None
+        config = uvicorn.Config(
+            self.gateway.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ws="websockets-sansio",
+            ws_max_size=MAX_WS_MESSAGE,
+            ws_per_message_deflate=False,
+            timeout_graceful_shutdown=3,
+        )
+        self._server = uvicorn.Server(config)
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        ready = threading.Event()
+
+        async def main() -> None:
+            self._stopping = asyncio.Event()
+            assert self._server is not None
+            serving = asyncio.create_task(self._server.serve(sockets=[sock]))
+            ready.set()
+            stop_wait = asyncio.create_task(self._stopping.wait())
+            await asyncio.wait({serving, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+            assert self.gateway is not None
+            assert self.lambdas is not None
+            await self.gateway.shutdown()
+            self._server.should_exit = True
+            await serving
+            stop_wait.cancel()
+            await self.lambdas.stop()
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(main())
+            except BaseException as error:
+                self._failure = error
+            finally:
+                sock.close()
+                loop.close()
+                ready.set()
+
+        self._thread = threading.Thread(target=run, name="gateway", daemon=True)
+        self._thread.start()
+        ready.wait(_START_TIMEOUT_S)
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while not self._server.started and time.monotonic() < deadline:
+            if self._failure is not None or not self._thread.is_alive():
+                raise TwinError(f"the API gateway did not start: {self._failure}")
+            time.sleep(0.01)
+        if not self._server.started:
+            raise TwinError("the API gateway did not start in time")
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = 60) -> T:
+        """Run ``coroutine`` on the gateway's event loop (from any other thread)."""
+        if self._loop is None:
+            raise TwinError("the twin is not started")
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Invocation:
+        """Invoke a function (model name) directly, as ``lambda invoke`` would."""
+        assert self.lambdas is not None
+        return self.run(self.lambdas.invoke(function, event))
+
+    def flush(self) -> None:
+        """Send every buffered metric, log event and segment to the embedded AWS now."""
+        if self.telemetry is not None:
+            self.telemetry.flush()
+
+    def stop(self) -> None:
+        """Stop everything that was started (safe to call more than once)."""
+        loop, thread = self._loop, self._thread
+        if loop is not None and thread is not None and thread.is_alive():
+            stopping = self._stopping
+            if stopping is not None:
+                loop.call_soon_threadsafe(stopping.set)
+            thread.join(timeout=20)
+        self._loop = self._thread = None
+        if self.xray is not None:
+            self.xray.stop()
+            self.xray = None
+        if self.telemetry is not None:
+            self.telemetry.stop()
+        if self.aws is not None:
+            self.aws.stop()
+            self.aws = None

@@ -1,0 +1,140 @@
+"""End to end on this machine: 50 connected clients in 10 group conversations sending over
+the twin's WebSocket API; messages delivered per second and send-to-receive latency p50/p99.
+Target: 100 messages/s delivered with p99 under 250 ms. Prints where the time goes
+(gateway, Lambda duration, DynamoDB) from what the twin recorded in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+from ops.demo.client import Api, Device, Ledger, User
+from ops.local.telemetry import percentile
+from ops.local.twin import Twin, TwinConfig
+
+CLIENTS = 50
+GROUPS = 10
+# messages/s sent in total; each reaches the 4 other members of its group
+SEND_RATE = float(os.environ.get("BENCH_SEND_RATE", "25"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+TARGET_DELIVERED_PER_S = 100.0
+TARGET_P99_MS = 250.0
+
+
+def _ms(values: list[float]) -> str:
+    p50, p99 = percentile(values, 50), percentile(values, 99)
+    return "-" if p50 is None or p99 is None else f"p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  (n={len(values)})"
+
+
+async def _setup(twin: Twin, ledger: Ledger) -> tuple[Api, list[User], list[tuple[str, list[User]]]]:
+    api = Api(twin.info.rest_url, ledger)
+    users = [User(f"u{i}", f"bench{i}.{int(time.time())}@example.com", ledger) for i in range(CLIENTS)]
+    gate = asyncio.Semaphore(4)
+
+    async def sign_up(user: User) -> None:
+        async with gate:
+            await api.sign_up(user)
+            device = Device(user, "phone")
+            await device.connect(twin.info.websocket_url)
+            user.devices.append(device)
+
+    await asyncio.gather(*(sign_up(u) for u in users))
+    size = CLIENTS // GROUPS
+    groups = []
+    for g in range(GROUPS):
+        members = users[g * size : (g + 1) * size]
+        answer = await api.call(
+            "POST",
+            "/conversations",
+            members[0],
+            {"participantIds": [m.user_id for m in members[1:]], "isGroup": True, "name": f"g{g}"},
+        )
+        groups.append((answer.json()["conversationId"], members))
+    return api, users, groups
+
+
+async def _drive(groups: list[tuple[str, list[User]]], ledger: Ledger, seconds: float) -> float:
+    """Open loop: one send every 1/SEND_RATE s, round-robin over senders."""
+    senders = [(c, m, members) for c, members in groups for m in members]
+    interval = 1.0 / SEND_RATE
+    tasks: list[asyncio.Task[None]] = []
+    started = time.perf_counter()
+
+    async def send(conversation_id: str, user: User, members: list[User]) -> None:
+        device = user.devices[0]
+        expected = {m.devices[0].id for m in members if m is not user}
+        ack = await device.send_message(conversation_id, "bench")
+        ledger.expect(ack["messageId"], conversation_id, ack["sent_at"], expected)
+
+    n = 0
+    while time.perf_counter() - started < seconds:
+        conversation_id, user, members = senders[n % len(senders)]
+        tasks.append(asyncio.get_running_loop().create_task(send(conversation_id, user, members)))
+        n += 1
+        await asyncio.sleep(max(0.0, started + n * interval - time.perf_counter()))
+    await asyncio.gather(*tasks, return_exceptions=True)
+    deadline = time.monotonic() + 10
+    while ledger.missing() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def test_local_end_to_end_throughput_and_latency() -> None:
+    with Twin(TwinConfig(port=0, trace_sample_rate=0.05)) as twin:
+
+        async def run() -> tuple[Ledger, float]:
+            setup_ledger = Ledger()
+            api, users, groups = await _setup(twin, setup_ledger)
+            for user in users:
+                user.ledger = setup_ledger
+            await _drive(groups, setup_ledger, 3.0)  # warm-up: instances started, JWKS cached
+            ledger = Ledger()
+            for user in users:
+                user.ledger = ledger
+            elapsed = await _drive(groups, ledger, SECONDS)
+            await asyncio.gather(*(u.devices[0].close() for u in users))
+            await api.close()
+            return ledger, elapsed
+
+        ledger, elapsed = asyncio.run(run())
+        telemetry = twin.telemetry
+        assert telemetry is not None
+        expected, done = ledger.deliveries()
+        latency = ledger.delivery_latency_ms()
+        delivered_per_s = done / elapsed
+        p99 = percentile(latency, 99) or 0.0
+        verdict = "met" if delivered_per_s >= TARGET_DELIVERED_PER_S and p99 < TARGET_P99_MS else "NOT met"
+        websocket = twin.lambdas.runtime("websocket") if twin.lambdas else None
+        print()
+        print(f"local e2e: {CLIENTS} clients, {GROUPS} groups, {len(ledger.sent)} messages sent in {elapsed:.1f} s")
+        print(
+            f"  delivered            {done}/{expected}  = {delivered_per_s:.1f} messages/s delivered"
+            f" (target {TARGET_DELIVERED_PER_S:.0f}), {len(ledger.sent) / elapsed:.1f} sent/s"
+        )
+        print(f"  send-to-receive      {_ms(latency)}  (target p99 < {TARGET_P99_MS:.0f} ms)")
+        print(f"  send-to-ack          {_ms(ledger.ack_latency_ms)}")
+        print("where the time goes (recorded by the twin in this run):")
+        api_id = twin.info.websocket_api_id
+        route = {"ApiId": api_id, "Stage": "v1", "Route": "sendMessage"}
+        print(f"  gateway integration  {_ms(telemetry.samples('AWS/ApiGateway', 'IntegrationLatency', route))}")
+        print(
+            f"  websocket Duration   "
+            f"{_ms(telemetry.samples('AWS/Lambda', 'Duration', {'FunctionName': 'chat-platform-websocket'}))}"
+        )
+        for operation in ("Query", "GetItem", "PutItem", "UpdateItem", "TransactWriteItems", "BatchGetItem"):
+            values = telemetry.samples(
+                "AWS/DynamoDB", "SuccessfulRequestLatency", {"TableName": twin.info.table_name, "Operation": operation}
+            )
+            if values:
+                print(f"  DynamoDB {operation:<18} {_ms(values)}")
+        if websocket is not None:
+            print(
+                f"  websocket instances: {websocket.cold_starts} cold starts, {websocket.throttles} throttles,"
+                f" {websocket.errors} errors"
+            )
+        retried = ledger.events.get("sendMessage retried", 0)
+        print(f"  sends retried after a throttle: {retried}")
+        print(f"  target (100 delivered/s, p99 < 250 ms): {verdict}")
+        assert expected > 0
+        assert done == expected, f"{expected - done} deliveries missing"
