@@ -9,16 +9,12 @@ import typer
 
 from ops.openapi import openapi_document
 
-app = typer.Typer(
-    help="The REST API's contract (OpenAPI), generated from the handlers' code.", no_args_is_help=True
-)
+app = typer.Typer(help="The REST API's contract (OpenAPI), generated from the handlers' code.", no_args_is_help=True)
 
 
 @app.command("openapi")
 def openapi(
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Exit 1 when OUT differs from what the code generates.")
     ] = False,
