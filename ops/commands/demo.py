@@ -8,9 +8,26 @@ import typer
 from rich.console import Console
 
 from ops.commands.local import start_twin
+from ops.cost.cli import project_command
 from ops.demo.runner import report, run_day
 from ops.demo.scenario import Plan
-from ops.local.twin import TwinConfig
+from ops.local.twin import Twin, TwinConfig
+
+
+def project_cost(twin: Twin, users: int, console: Console) -> None:
+    """Price the metrics the day just recorded, per user tier (what `ops cost project` prints)."""
+    console.rule("monthly cost per user tier, projected from the metrics just recorded")
+    try:
+        project_command(
+            cloudwatch=True,
+            endpoint_url=twin.info.aws_endpoint_url,
+            region="us-east-1",
+            days=1,
+            active_users=float(users),
+        )
+    except typer.Exit as done:
+        if done.exit_code:
+            console.print("the cost projection failed (see above); the demo's verdict stands")
 
 
 def demo(
@@ -35,6 +52,7 @@ def demo(
     try:
         outcome = run_day(twin, plan, console)
         ok = report(twin, outcome, console)
+        project_cost(twin, users, console)
     except KeyboardInterrupt:
         console.print("interrupted")
         raise typer.Exit(130) from None

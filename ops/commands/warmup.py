@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-import boto3
 import typer
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from infra import STACK
 from rich.console import Console
 from rich.table import Table
 
+from ops.aws_clients import aws_client
 from ops.cost.price_sheet import load_price_sheet
 from ops.warmup.aws import apply_changes, read_state
 from ops.warmup.cost import policy_costs
@@ -71,11 +70,9 @@ def _session(policy_path: Path, stage: str, region: str, endpoint: str | None, r
         for problem in error.problems:
             errors.print(f"  - {problem}")
         raise typer.Exit(2) from error
-    config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=20)
-    session = boto3.Session(region_name=region)
 
     def client(name: str) -> Any:
-        return session.client(name, endpoint_url=endpoint, config=config)  # type: ignore[call-overload]
+        return aws_client(name, endpoint, region)
 
     try:
         account = client("sts").get_caller_identity()["Account"]

@@ -7,13 +7,11 @@ file, key or option); 3 AWS could not be reached or refused a call.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import boto3
 import typer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -22,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ops.aws_clients import aws_client
 from ops.cost.catalogue import GAUGES
 from ops.cost.cloudwatch import count_alarms, count_dashboards, pull_metrics
 from ops.cost.errors import CostInputError, OptionError
@@ -124,15 +123,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _client(service: str, endpoint_url: str | None, region: str | None) -> Any:
-    session = boto3.session.Session()
-    # Typed loosely on purpose: the service is chosen at run time.
-    make_client: Any = session.client
-    return make_client(
-        service,
-        region_name=region or session.region_name or os.environ.get("AWS_REGION") or "us-east-1",
-        endpoint_url=endpoint_url,
-        config=Config(retries={"mode": "standard"}),
-    )
+    return aws_client(service, endpoint_url, region, Config(retries={"mode": "standard"}))
 
 
 @contextlib.contextmanager

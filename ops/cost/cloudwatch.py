@@ -130,9 +130,14 @@ def pull_metrics(
     """Discover and fetch the last ``days`` days of the stack's usage metrics.
 
     Returns the datapoints (export format) and the window's start and end, aligned to
-    whole periods so every datapoint covers a full period.
+    whole periods (the last one may still be in progress).
     """
-    end = _floor(now or dt.datetime.now(dt.UTC), period)
+    # The window ends at the next period boundary, so what was recorded a moment ago (the
+    # demo's traffic, the current hour) is counted; at most one period of the window is partial.
+    moment = now or dt.datetime.now(dt.UTC)
+    end = _floor(moment, period)
+    if end < moment:
+        end += dt.timedelta(seconds=period)
     start = end - dt.timedelta(days=days)
     queries = discover(client, stack)
     return fetch(client, queries, start, end, period, progress), start, end
