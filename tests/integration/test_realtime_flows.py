@@ -12,7 +12,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 
 from ops.local.twin import Twin
-from tests.support.twin import Rest, User, connect, receive_until
+from tests.support.twin import Rest, User, connect, open_socket, receive_until
 
 
 def _conversation(rest: Rest, owner: User, *others: User, group: bool = False) -> str:
@@ -94,7 +94,7 @@ def test_a_dropped_client_is_cleaned_up_and_a_reconnect_catches_up(twin: Twin, r
     async def scenario() -> None:
         url = twin.info.websocket_url
         async with connect(url, ada.id_token) as ada_phone:
-            bob_phone = await connect(url, bob.id_token)
+            bob_phone = await open_socket(url, bob.id_token)
             await ada_phone.send(
                 json.dumps(
                     {

@@ -4,9 +4,11 @@ WebSocket clients that speak to it over real sockets."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import itertools
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,7 +122,23 @@ async def receive_until(socket: Any, kind: str, timeout: float = 10, key: str = 
                 return message
 
 
-def connect(url: str, token: str | None) -> Any:
-    """A WebSocket connection to the twin (``async with``)."""
+async def open_socket(url: str, token: str | None, attempts: int = 8) -> Any:
+    """An open WebSocket to the twin. A 429 (the function is at its concurrency limit, as API
+    Gateway answers) is retried with backoff, as clients do."""
     target = url if token is None else f"{url}?token={token}"
-    return websockets.connect(target, open_timeout=15, close_timeout=2, max_size=2**20)
+    for attempt in range(attempts):
+        try:
+            return await websockets.connect(target, open_timeout=15, close_timeout=2, max_size=2**20)
+        except websockets.exceptions.InvalidStatus as refused:
+            if refused.response.status_code != 429 or attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextlib.asynccontextmanager
+async def connect(url: str, token: str | None) -> AsyncIterator[Any]:
+    """A WebSocket connection to the twin (``async with``), opened by ``open_socket``."""
+    socket = await open_socket(url, token)
+    async with socket:
+        yield socket
