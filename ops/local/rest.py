@@ -69,6 +69,17 @@ def is_text(content_type: str | None) -> bool:
     return content_type is None or content_type.lower().startswith(_TEXT_TYPES)
 
 
+def single_and_multi(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Name/value pairs as API Gateway hands them over: the last value of each name, and all
+    values of each name (``headers`` / ``multiValueHeaders``, the same for query strings)."""
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in pairs:
+        single[name] = value
+        multi.setdefault(name, []).append(value)
+    return single, multi
+
+
 def build_event(
     stack: Stack,
     matched: MatchedRoute,
@@ -83,17 +94,8 @@ def build_event(
     request_id: str,
 ) -> dict[str, Any]:
     """The REST proxy event (v1) for a request."""
-    single: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for raw_name, value in headers:
-        name = canonical_header(raw_name)
-        single[name] = value
-        multi.setdefault(name, []).append(value)
-    query_single: dict[str, str] = {}
-    query_multi: dict[str, list[str]] = {}
-    for key, value in query:
-        query_single[key] = value
-        query_multi.setdefault(key, []).append(value)
+    single, multi = single_and_multi((canonical_header(name), value) for name, value in headers)
+    query_single, query_multi = single_and_multi(query)
     encoded_body: str | None = None
     is_base64 = False
     if body:

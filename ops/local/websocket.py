@@ -15,7 +15,7 @@ from typing import Any
 from infra.model import Function, Stack
 
 from ops.local import names
-from ops.local.rest import canonical_header
+from ops.local.rest import canonical_header, single_and_multi
 
 CONNECT = "$connect"
 DISCONNECT = "$disconnect"
@@ -118,17 +118,8 @@ def connect_event(
     domain: str,
 ) -> dict[str, Any]:
     """The ``$connect`` event: headers and query string of the handshake."""
-    single: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for raw_name, value in headers:
-        name = canonical_header(raw_name)
-        single[name] = value
-        multi.setdefault(name, []).append(value)
-    query_single: dict[str, str] = {}
-    query_multi: dict[str, list[str]] = {}
-    for key, value in query:
-        query_single[key] = value
-        query_multi.setdefault(key, []).append(value)
+    single, multi = single_and_multi((canonical_header(name), value) for name, value in headers)
+    query_single, query_multi = single_and_multi(query)
     return {
         "headers": single,
         "multiValueHeaders": multi,
