@@ -11,7 +11,7 @@ from infra.template import synthesize
 
 # Modules that register template contributors on import (``infra.template.register_contributor``).
 # infra may not import them (dependencies point from the kit to infra), so ops does.
-CONTRIBUTOR_MODULES: tuple[str, ...] = ("ops.warmup.template",)
+CONTRIBUTOR_MODULES: tuple[str, ...] = ("ops.warmup.template", "dashboards.template", "alarms.template")
 
 
 def load_contributors(modules: tuple[str, ...] = CONTRIBUTOR_MODULES) -> None:

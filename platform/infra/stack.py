@@ -99,6 +99,13 @@ _REALTIME_TABLE_ACTIONS = (
     "dynamodb:Query",
 )
 
+# Functions that read and write chat state and push frames to connections.
+_REALTIME_PERMISSIONS = (
+    Permission("table", _REALTIME_TABLE_ACTIONS),
+    Permission("table_indexes", ("dynamodb:Query",)),
+    Permission("websocket_connections", ("execute-api:ManageConnections",)),
+)
+
 WEBSOCKET_FUNCTION = Function(
     name="websocket",
     handler="backend.handlers.websocket.handler",
@@ -119,11 +126,7 @@ WEBSOCKET_FUNCTION = Function(
             "callSignal",
         )
     ),
-    permissions=(
-        Permission("table", _REALTIME_TABLE_ACTIONS),
-        Permission("table_indexes", ("dynamodb:Query",)),
-        Permission("websocket_connections", ("execute-api:ManageConnections",)),
-    ),
+    permissions=_REALTIME_PERMISSIONS,
 )
 
 CALL_FUNCTION = Function(
@@ -142,11 +145,20 @@ CALL_FUNCTION = Function(
         RestRoute("POST", "/calls/{callId}/end"),
         RestRoute("GET", "/conversations/{conversationId}/calls"),
     ),
-    permissions=(
-        Permission("table", _REALTIME_TABLE_ACTIONS),
-        Permission("table_indexes", ("dynamodb:Query",)),
-        Permission("websocket_connections", ("execute-api:ManageConnections",)),
-    ),
+    permissions=_REALTIME_PERMISSIONS,
+)
+
+NOTIFIER_FUNCTION = Function(
+    name="notifier",
+    handler="backend.handlers.notifier.handler",
+    description="Turns CloudWatch alarm notifications (SNS) into readable webhook and email messages",
+    memory_mb=256,
+    timeout_s=30,
+    # Its email topic ("<alarm topic>-email") and webhook parameter ("/<alarm topic>/webhook-url")
+    # are backend/notifications/config.py's defaults; alarms/template.py creates the topic and
+    # grants publishing to it and reading the parameter.
+    environment={"POWERTOOLS_SERVICE_NAME": "notifier"},
+    permissions=(),
 )
 
 TABLE = Table(
@@ -163,7 +175,7 @@ TABLE = Table(
 STACK = Stack(
     name="chat-platform",
     metrics_namespace=METRICS_NAMESPACE,
-    functions=(AUTH_FUNCTION, CHAT_FUNCTION, WEBSOCKET_FUNCTION, CALL_FUNCTION),
+    functions=(AUTH_FUNCTION, CHAT_FUNCTION, WEBSOCKET_FUNCTION, CALL_FUNCTION, NOTIFIER_FUNCTION),
     table=TABLE,
     bucket=Bucket(logical_name="MediaBucket"),
     user_pool=UserPool(logical_name="UserPool", client_name="mobile"),

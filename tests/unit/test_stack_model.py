@@ -10,9 +10,7 @@ from infra import STACK
 
 
 def test_table_matches_the_model(stack) -> None:
-    table = boto3.client("dynamodb", region_name="us-east-1").describe_table(TableName=stack.table_name)[
-        "Table"
-    ]
+    table = boto3.client("dynamodb", region_name="us-east-1").describe_table(TableName=stack.table_name)["Table"]
     keys = {k["AttributeName"]: k["KeyType"] for k in table["KeySchema"]}
     assert keys == {STACK.table.partition_key.name: "HASH", STACK.table.sort_key.name: "RANGE"}
     indexes = {i["IndexName"] for i in table.get("GlobalSecondaryIndexes", [])}

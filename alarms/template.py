@@ -1,0 +1,164 @@
+"""The alarms' part of the CloudFormation template, registered as a template contributor.
+
+Importing this module registers ``alarm_resources`` (``infra.template.register_contributor``):
+every metric alarm, the composite ServiceHealth alarm, and the notification path (the notifier
+function subscribed to the alarm topic, its email topic and the permissions it needs).
+``ops`` imports it before synthesizing (``ops.deploy.synth.CONTRIBUTOR_MODULES``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infra.model import Function, Stack
+from infra.template import names, register_contributor
+from infra.template.intrinsics import get_att, ref, sub
+
+from alarms.build import build_alarms
+from alarms.render import cloudformation_resources
+
+NOTIFIER = "notifier"
+# Where the notifier delivers, as its settings name it by default (backend/notifications/
+# config.py; a unit test keeps the two equal): {topic} is the alarm topic's name, which the
+# template knows only as an attribute. The model's environment may override either.
+EMAIL_TOPIC_SETTING = "NOTIFIER_EMAIL_TOPIC"
+WEBHOOK_PARAMETER_SETTING = "NOTIFIER_WEBHOOK_PARAMETER"
+DEFAULT_EMAIL_TOPIC = "{topic}-email"
+DEFAULT_WEBHOOK_PARAMETER = "/{topic}/webhook-url"
+EMAIL_TOPIC = "AlarmEmailTopic"
+_TOPIC_NAME = "${" + names.ALARM_TOPIC + ".TopicName}"
+
+
+def notifier_function(stack: Stack) -> Function | None:
+    """The stack's notifier function, if the model has one."""
+    for function in stack.functions:
+        if function.name == NOTIFIER:
+            return function
+    return None
+
+
+def _with_topic(pattern: str) -> str:
+    return pattern.replace("{topic}", _TOPIC_NAME)
+
+
+def _delivery_policy(function: Function) -> dict[str, Any]:
+    statements: list[dict[str, Any]] = []
+    email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
+    if email_topic:
+        statements.append(
+            {"Sid": "PublishReadableEmail", "Effect": "Allow", "Action": "sns:Publish", "Resource": ref(EMAIL_TOPIC)}
+        )
+    parameter = function.environment.get(WEBHOOK_PARAMETER_SETTING, DEFAULT_WEBHOOK_PARAMETER)
+    if parameter:
+        statements.append(
+            {
+                "Sid": "ReadWebhookUrl",
+                "Effect": "Allow",
+                "Action": "ssm:GetParameter",
+                "Resource": sub(
+                    "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/"
+                    + _with_topic(parameter).lstrip("/")
+                ),
+            }
+        )
+    statements.append(
+        {
+            "Sid": "UseDataKeyThroughSnsAndSsm",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": get_att(names.DATA_KEY, "Arn"),
+            "Condition": {
+                "StringEquals": {
+                    "kms:ViaService": [sub("sns.${AWS::Region}.amazonaws.com"), sub("ssm.${AWS::Region}.amazonaws.com")]
+                }
+            },
+        }
+    )
+    return {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "deliver-notifications",
+            "Roles": [ref(names.function_role_id(function))],
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+        },
+    }
+
+
+def notification_resources(stack: Stack) -> dict[str, Any]:
+    """The notifier's subscription to the alarm topic, SNS's permission to invoke it, its
+    asynchronous-invocation settings, the email topic it publishes readable messages to, and
+    the extra permissions delivery needs. Nothing when the model has no notifier."""
+    function = notifier_function(stack)
+    if function is None:
+        return {}
+    function_id = names.function_id(function)
+    out: dict[str, Any] = {
+        f"{names.ALARM_TOPIC}{names.camel(function.name)}Subscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Properties": {
+                "TopicArn": ref(names.ALARM_TOPIC),
+                "Protocol": "lambda",
+                "Endpoint": get_att(function_id, "Arn"),
+            },
+        },
+        f"{function_id}AlarmTopicPermission": {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": ref(function_id),
+                "Principal": "sns.amazonaws.com",
+                "SourceArn": ref(names.ALARM_TOPIC),
+            },
+        },
+        f"{function_id}EventInvokeConfig": {
+            "Type": "AWS::Lambda::EventInvokeConfig",
+            "Properties": {
+                "FunctionName": ref(function_id),
+                "Qualifier": "$LATEST",
+                # SNS invokes asynchronously; an alarm older than an hour is news nobody needs.
+                "MaximumRetryAttempts": 2,
+                "MaximumEventAgeInSeconds": 3600,
+            },
+        },
+        f"{function_id}DeliveryPolicy": _delivery_policy(function),
+    }
+    email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
+    if email_topic:
+        out[EMAIL_TOPIC] = {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {
+                "TopicName": sub(_with_topic(email_topic)),
+                "DisplayName": "Chat platform alarms",
+                "KmsMasterKeyId": ref(names.DATA_KEY),
+            },
+        }
+        out[f"{EMAIL_TOPIC}Policy"] = {
+            "Type": "AWS::SNS::TopicPolicy",
+            "Properties": {
+                "Topics": [ref(EMAIL_TOPIC)],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "DenyPlainHttp",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "sns:Publish",
+                            "Resource": ref(EMAIL_TOPIC),
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ],
+                },
+            },
+        }
+    return out
+
+
+def alarm_resources(stack: Stack, stage: str) -> dict[str, Any]:
+    """Template contributor: every alarm of ``stage`` plus the notification path."""
+    resources = cloudformation_resources(build_alarms(stack, stage))
+    resources.update(notification_resources(stack))
+    return resources
+
+
+register_contributor(alarm_resources)

@@ -1,0 +1,104 @@
+"""The alarms and dashboards in the CloudFormation template (the contributors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from infra import STACK
+from infra.template import names, synthesize, template_json
+
+from alarms.target import rest_api_name, template_target
+from alarms.template import EMAIL_TOPIC, alarm_resources
+from dashboards.template import dashboard_resources
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return synthesize(STACK, "prod", contributors=[alarm_resources, dashboard_resources])
+
+
+def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_the_target_names_what_the_template_creates(template: dict[str, Any]) -> None:
+    target = template_target(STACK, "prod")
+    rest = template["Resources"][STACK.rest_api.logical_name]["Properties"]["Name"]
+    assert rest == rest_api_name(STACK, "prod") == target.rest_api_name
+    for function in STACK.functions:
+        physical = template["Resources"][names.function_id(function)]["Properties"]["FunctionName"]
+        assert physical == target.function_name(function)
+    table = template["Resources"][STACK.table.logical_name]["Properties"]["TableName"]
+    assert table == target.table_name
+    topic = template["Resources"][names.ALARM_TOPIC]["Properties"]["TopicName"]
+    assert topic == f"{target.prefix}-alarms"
+
+
+def test_alarms_reference_the_stack_through_sub(template: dict[str, Any]) -> None:
+    alarms = _of_type(template, "AWS::CloudWatch::Alarm")
+    assert len(alarms) > 50
+    for alarm in alarms.values():
+        properties = alarm["Properties"]
+        assert properties["AlarmActions"] == [{"Fn::Sub": "${AlarmTopic}"}]
+        assert properties["OKActions"] == [{"Fn::Sub": "${AlarmTopic}"}]
+    websocket = next(
+        a for a in alarms.values() if a["Properties"]["AlarmName"].endswith("websocket-execution-errors-critical")
+    )
+    assert {"Name": "ApiId", "Value": {"Fn::Sub": "${WebSocketApi}"}} in websocket["Properties"]["Dimensions"]
+
+
+def test_the_composite_depends_on_its_children(template: dict[str, Any]) -> None:
+    (composite,) = _of_type(template, "AWS::CloudWatch::CompositeAlarm").values()
+    children = {
+        logical
+        for logical, r in template["Resources"].items()
+        if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"]["AlarmName"].endswith("-critical")
+    }
+    assert set(composite["DependsOn"]) == children
+
+
+def test_the_notifier_is_subscribed_and_may_deliver(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    (subscription,) = _of_type(template, "AWS::SNS::Subscription").values()
+    assert subscription["Properties"]["Protocol"] == "lambda"
+    assert subscription["Properties"]["Endpoint"] == {"Fn::GetAtt": ["NotifierFunction", "Arn"]}
+    permission = resources["NotifierFunctionAlarmTopicPermission"]["Properties"]
+    assert (permission["Principal"], permission["SourceArn"]) == ("sns.amazonaws.com", {"Ref": names.ALARM_TOPIC})
+    email = resources[EMAIL_TOPIC]["Properties"]
+    assert email["TopicName"] == {"Fn::Sub": "${AlarmTopic.TopicName}-email"}
+    assert email["KmsMasterKeyId"] == {"Ref": names.DATA_KEY}
+    policy = resources["NotifierFunctionDeliveryPolicy"]["Properties"]
+    assert policy["Roles"] == [{"Ref": "NotifierFunctionRole"}]
+    by_sid = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    assert by_sid["PublishReadableEmail"]["Resource"] == {"Ref": EMAIL_TOPIC}
+    assert by_sid["ReadWebhookUrl"]["Resource"]["Fn::Sub"].endswith(":parameter/${AlarmTopic.TopicName}/webhook-url")
+
+
+def test_dashboards_resolve_their_references_with_sub(template: dict[str, Any]) -> None:
+    dashboards = _of_type(template, "AWS::CloudWatch::Dashboard")
+    names_ = {d["Properties"]["DashboardName"] for d in dashboards.values()}
+    assert "chat-platform-prod-overview" in names_
+    assert {f"chat-platform-prod-function-{f.name}" for f in STACK.functions} <= names_
+    overview = next(d for d in dashboards.values() if d["Properties"]["DashboardName"].endswith("-overview"))
+    body = overview["Properties"]["DashboardBody"]["Fn::Sub"]
+    assert '"region":"${AWS::Region}"' in body
+    assert "${WebSocketApi}" in body
+
+
+def test_the_template_with_alarms_and_dashboards_passes_cfn_lint() -> None:
+    from cfnlint.api import ManualArgs, lint
+
+    text = template_json(synthesize(STACK, "dev", contributors=[alarm_resources, dashboard_resources]))
+    matches = lint(text, config=ManualArgs(regions=["us-east-1"]))
+    assert [f"{m.rule.id} {m.message} ({m.path})" for m in matches] == []
+
+
+def test_the_template_creates_what_the_notifier_looks_for_by_default() -> None:
+    from backend.notifications.config import NotifierSettings
+
+    from alarms import template
+
+    defaults = NotifierSettings()
+    assert defaults.email_topic == template.DEFAULT_EMAIL_TOPIC
+    assert defaults.webhook_parameter == template.DEFAULT_WEBHOOK_PARAMETER
