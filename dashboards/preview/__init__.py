@@ -59,7 +59,8 @@ def preview(
 
     started = time.perf_counter()
     say = on_progress or (lambda message: None)
-    end = end or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    # up to the end of the current minute: what was just recorded (the demo's traffic) is drawn
+    end = end or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     out_dir.mkdir(parents=True, exist_ok=True)
     report = PreviewReport()
     say("fetching metrics")

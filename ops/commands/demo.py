@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from ops.commands.dashboards import preview as dashboards_preview
 from ops.commands.local import start_twin
 from ops.cost.cli import project_command
 from ops.demo.runner import report, run_day
@@ -30,6 +32,21 @@ def project_cost(twin: Twin, users: int, console: Console) -> None:
             console.print("the cost projection failed (see above); the demo's verdict stands")
 
 
+def write_preview(twin: Twin, out_dir: Path, console: Console) -> None:
+    """Draw the overview dashboard from the metrics the day just recorded (PNGs + index.html)."""
+    console.rule("overview dashboard, drawn from the metrics just recorded")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    info_file = out_dir / "twin.json"
+    info_file.write_text(twin.info.to_json())
+    try:
+        dashboards_preview(out_dir=out_dir, info_file=info_file, hours=0.25)
+    except typer.Exit as done:
+        if done.exit_code:
+            console.print("the dashboard preview failed (see above); the demo's verdict stands")
+    finally:
+        info_file.unlink(missing_ok=True)
+
+
 def demo(
     users: Annotated[int, typer.Option("--users", min=2, max=200, help="Simulated users.")] = Plan.users,
     rounds: Annotated[
@@ -39,6 +56,9 @@ def demo(
     uploads: Annotated[int, typer.Option("--uploads", min=0, max=50, help="Attachments uploaded.")] = Plan.uploads,
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Gateway port (0: any free port).")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the day's random choices.")] = Plan.seed,
+    preview_dir: Annotated[
+        Path, typer.Option("--preview-dir", help="Where the dashboard preview (PNG + index.html) is written.")
+    ] = Path("out/demo-dashboard"),
 ) -> None:
     """Start the local twin, drive a scripted day of traffic from simulated users over real
     HTTP and WebSocket connections, and print a summary.
@@ -53,6 +73,7 @@ def demo(
         outcome = run_day(twin, plan, console)
         ok = report(twin, outcome, console)
         project_cost(twin, users, console)
+        write_preview(twin, preview_dir, console)
     except KeyboardInterrupt:
         console.print("interrupted")
         raise typer.Exit(130) from None
