@@ -8,6 +8,7 @@ import threading
 import pytest
 from backend.services import conversations as conversation_service
 from backend.store import conversations as conversation_store
+from backend.store import table as table_module
 
 from tests.support.api import Api
 
@@ -43,6 +44,16 @@ def test_concurrent_creation_of_the_same_direct_conversation(api: Api, monkeypat
         return real_lookup(table, a, b)
 
     monkeypatch.setattr(conversation_store, "direct_conversation_id", racing_lookup)
+    # DynamoDB runs transactions serializably; in-process moto does not (two threads can both
+    # pass a condition before either writes), so its transactions are serialized here.
+    serial = threading.Lock()
+    real_transact = table_module.Table.transact_write
+
+    def serialized(self, actions):
+        with serial:
+            return real_transact(self, actions)
+
+    monkeypatch.setattr(table_module.Table, "transact_write", serialized)
     replies = []
 
     def create(user, other):
