@@ -72,7 +72,7 @@ class Routes:
         action: Any = None
         try:
             body = json.loads(frame)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             body = None
         if isinstance(body, dict):
             action = body.get("action")

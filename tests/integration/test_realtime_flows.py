@@ -138,7 +138,13 @@ def test_a_dropped_client_is_cleaned_up_and_a_reconnect_catches_up(twin: Twin, r
                         }
                     )
                 )
-                assert (await receive_until(bob_again, "message.new"))["message"]["content"] == "welcome back"
+                # delivery is at least once: message 3 may still reach the new connection first
+                async with asyncio.timeout(15):
+                    while True:
+                        frame = await receive_until(bob_again, "message.new")
+                        if frame["message"]["content"] == "welcome back":
+                            break
+                        assert frame["message"]["content"] in ("message 2", "message 3")
 
     asyncio.run(scenario())
 

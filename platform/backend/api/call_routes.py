@@ -19,7 +19,7 @@ router = Router()
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
-@router.post("/calls", responses=ok(201, "the call, ringing", CallOut, 400, 401, 404), tags=["calls"])
+@router.post("/calls", responses=ok(201, "the call, ringing", CallOut, 400, 401, 404, 429), tags=["calls"])
 def start_call(body: Annotated[StartCallIn, Body()]):
     call = calls.start(get_table(), current_caller(router), body.conversationId, body.media, get_settings())
     return json_response(201, call)

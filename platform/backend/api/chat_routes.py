@@ -126,7 +126,7 @@ def list_messages(conversationId: IdPath, limit: Limit = 50, before: MessageCurs
 @router.post(
     "/conversations/<conversationId>/messages",
     responses={
-        **ok(201, "message stored", MessageOut, 400, 401, 404, 413),
+        **ok(201, "message stored", MessageOut, 400, 401, 404, 413, 429),
         200: {
             "description": "this clientMessageId was sent before: the stored message",
             "content": {"application/json": {"model": MessageOut}},

@@ -97,6 +97,12 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
     def _invalid_request(error: RequestValidationError) -> Response:
         return _validation_response(error)
 
+    @app.exception_handler([UnicodeDecodeError, RecursionError])
+    def _undecodable_body(_: Exception) -> Response:
+        # a body that is not UTF-8 (it reaches the function base64-encoded), or JSON nested
+        # deeper than the parser goes, is not JSON this API can read either
+        return error_response(AppError("the body is not valid JSON", field="body", code="malformed_json"))
+
     @app.not_found
     def _no_route(_: NotFoundError) -> Response:
         event = app.current_event

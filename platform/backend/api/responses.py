@@ -13,7 +13,8 @@ def ok(status: int, description: str, model: type | None = None, *errors: int) -
     if model is not None:
         success["content"] = {"application/json": {"model": model}}
     out: dict[int, Any] = {status: success}
-    for code in (*errors, 422):
+    # 400 malformed_json: any request can carry a body that is not JSON (or not UTF-8)
+    for code in sorted({*errors, 400, 422}):
         out[code] = {
             "description": _ERRORS.get(code, "error"),
             "content": {"application/json": {"model": ErrorOut}},

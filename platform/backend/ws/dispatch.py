@@ -147,7 +147,7 @@ def message(event: dict[str, Any]) -> dict[str, Any]:
         return refuse("frame_too_large", f"frames are at most {limit} bytes")
     try:
         frame = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         return refuse("malformed_frame", "the frame is not valid JSON", "body")
     if not isinstance(frame, dict):
         return refuse("malformed_frame", "the frame must be a JSON object", "body")
