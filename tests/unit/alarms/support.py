@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from infra import STACK
 from infra.model import Function, Permission, RestRoute, Stack
-from moto.server import ThreadedMotoServer
 
-FAST = Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30)
+from tests.support.moto_server import client as moto_client
 
 EXTRA_FUNCTION = Function(
     name="search",
@@ -47,18 +42,6 @@ def many_functions(count: int) -> Stack:
     return replace(STACK, functions=functions)
 
 
-@contextmanager
-def moto_server() -> Iterator[str]:
-    """moto's server on 127.0.0.1 (any free port); yields its URL."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 def reset(url: str) -> None:
     """Forget everything moto's server holds."""
     request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
@@ -68,15 +51,7 @@ def reset(url: str) -> None:
 
 def client(url: str, service: str) -> Any:
     """A client of moto's server that fails fast."""
-    make: Any = boto3.client
-    return make(
-        service,
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=FAST,
-    )
+    return moto_client(service, url)
 
 
 def twin_info(url: str, stack: Stack = STACK) -> dict[str, Any]:
