@@ -13,13 +13,20 @@ def ok(status: int, description: str, model: type | None = None, *errors: int) -
     if model is not None:
         success["content"] = {"application/json": {"model": model}}
     out: dict[int, Any] = {status: success}
-    # 400 malformed_json: any request can carry a body that is not JSON (or not UTF-8)
-    for code in sorted({*errors, 400, 422}):
-        out[code] = {
+    # Every route can answer: 400 malformed_json (any body may be unreadable), 422, 429 (the
+    # stage's throttling, or a per-user limit) and 503 (a dependency still busy after retries).
+    for code in sorted({*errors, 400, 422, 429, 503}):
+        answer: dict[str, Any] = {
             "description": _ERRORS.get(code, "error"),
             "content": {"application/json": {"model": ErrorOut}},
         }
+        if code in (429, 503):
+            answer["headers"] = {"Retry-After": _RETRY_AFTER}
+        out[code] = answer
     return out
+
+
+_RETRY_AFTER = {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}
 
 
 _ERRORS = {
@@ -30,5 +37,6 @@ _ERRORS = {
     409: "conflict",
     413: "payload too large",
     422: "validation failed (the field is named)",
-    429: "throttled",
+    429: "throttled (stage throttling or a per-user rate limit); retry after Retry-After seconds",
+    503: "a service the API depends on is busy; retry after Retry-After seconds",
 }
