@@ -18,6 +18,7 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.provider import cold_start
 
+from backend import init_phase
 from backend.warmup import WARMUP_RESPONSE, is_warmup
 
 _SECRET_KEYS = re.compile(r"password|token|secret|authorization|cookie|^email$|^code$", re.IGNORECASE)
@@ -95,6 +96,7 @@ def lambda_entry(
         return resolve(event, context)
 
     primed = prime is None
+    init_phase.end()  # the entry point is the last thing a handler module builds
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         nonlocal primed

@@ -21,7 +21,7 @@ class SendMessageFrame(_Frame):
     conversationId: EntityId
     clientMessageId: ClientMessageId
     content: Annotated[str, StringConstraints(max_length=1_000_000)] = ""
-    attachments: list[Attachment] = Field(default_factory=list, max_length=100)
+    attachments: list[Attachment] = Field([], max_length=100)  # pydantic copies defaults
 
 
 class TypingFrame(_Frame):

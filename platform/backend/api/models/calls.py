@@ -29,7 +29,7 @@ class CallOut(BaseModel):
     durationSeconds: int | None = None
     answeredBy: str | None = None
     endedBy: str | None = None
-    recordings: list[str] = Field(default_factory=list)
+    recordings: list[str] = []  # pydantic copies defaults
 
 
 class CallPage(BaseModel):

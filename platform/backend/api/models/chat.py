@@ -39,7 +39,7 @@ class SendMessageIn(_In):
     # The length limit is configuration (MAX_MESSAGE_LENGTH) and answered with 413 by the
     # service; the bound here only stops absurd bodies before they are parsed further.
     content: Annotated[str, StringConstraints(max_length=1_000_000)] = ""
-    attachments: list[Attachment] = Field(default_factory=list, max_length=100)
+    attachments: list[Attachment] = Field([], max_length=100)  # pydantic copies defaults
 
 
 class MarkReadIn(_In):
