@@ -1,30 +1,53 @@
 """Behaviour-preserving speed-ups of moto, applied in the embedded AWS process only.
 
-moto 5.2 answers every DynamoDB ``Query`` by sorting and scanning the whole table, so each
-query costs O(table size) and the twin slows down as the demo adds data (a Query on a table
-of 500 items took ~13 ms against ~3 ms for a GetItem, and dominated the end-to-end bench).
-A Query on the table itself (not an index) with a partition key can only return items of
-that partition: here moto's scan is narrowed to that partition. Results, ordering,
-pagination and errors are moto's own, computed over the same candidate items.
+Measured with py-spy on the moto process during the end-to-end bench (`make bench`):
+
+- **Query scans the whole table.** moto 5.2 answers every DynamoDB ``Query`` by sorting and
+  scanning every item, so each query costs O(table size). A Query on the table itself (not
+  an index) with a partition key can only return items of that partition: here moto's scan is
+  narrowed to that partition. Results, ordering, pagination and errors are moto's own,
+  computed over the same candidate items.
+- **TransactWriteItems deep-copies the whole table** first, to roll back on failure: 53 % of
+  the process's CPU at 10 sends/s, growing with the table. Here the transaction saves a copy
+  of only the items it names, and a failed transaction puts exactly those back. moto's
+  rollback also replaced the whole table with its copy, which lost writes that other
+  requests made meanwhile; that is gone too.
+- **Every request lists moto's package directory** (``list_of_moto_modules``, an ``isdir``
+  per service) to find its backend: 5 %. The listing is read once.
+
+DynamoDB actions also run one at a time (a lock around moto's DynamoDB handler). moto's
+structures are not safe for concurrent threads, and DynamoDB's transactions are isolated from
+other writes, which the lock also gives.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import inspect
 import threading
 from typing import Any
 
 _local = threading.local()
+_dynamodb_lock = threading.RLock()
 
 
 def apply() -> None:
-    """Patch moto's DynamoDB table (idempotent)."""
+    """Patch moto (idempotent)."""
     from moto.dynamodb.models.table import Table
 
     if getattr(Table, "_twin_narrowed", False):
         return
-    original_query = Table.query
-    original_all_items = Table.all_items
+    _narrow_queries(Table)
+    _journal_transactions(Table)
+    _serialize_dynamodb()
+    _read_module_list_once()
+    Table._twin_narrowed = True  # type: ignore[attr-defined]
+
+
+def _narrow_queries(table_class: Any) -> None:
+    original_query = table_class.query
+    original_all_items = table_class.all_items
     signature = inspect.signature(original_query)
 
     def all_items(self: Any) -> Any:
@@ -48,6 +71,97 @@ def apply() -> None:
         finally:
             _local.partition = None
 
-    Table.query = query  # type: ignore[method-assign]
-    Table.all_items = all_items  # type: ignore[method-assign]
-    Table._twin_narrowed = True  # type: ignore[attr-defined]
+    table_class.query = query
+    table_class.all_items = all_items
+
+
+def _item_key(table: Any, op_type: str, op: dict[str, Any]) -> tuple[Any, Any] | None:
+    """The (hash, range) DynamoTypes one transaction operation names, or None if malformed
+    (moto then answers with its own validation error)."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    attributes = op.get("Item") if op_type == "Put" else op.get("Key")
+    if not isinstance(attributes, dict) or table.hash_key_attr not in attributes:
+        return None
+    hash_key = DynamoType(attributes[table.hash_key_attr])
+    if table.range_key_attr is None:
+        return hash_key, None
+    if table.range_key_attr not in attributes:
+        return None
+    return hash_key, DynamoType(attributes[table.range_key_attr])
+
+
+def _put_back(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
+    """Make the table hold ``item`` (None: nothing) under the key, as before the transaction,
+    without a stream record: the failed transaction never happened."""
+    if range_key is None:
+        if item is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = item
+        return
+    partition = table.items.get(hash_key)
+    if item is not None:
+        table.items[hash_key][range_key] = item
+    elif partition is not None:
+        partition.pop(range_key, None)
+        if not partition:
+            del table.items[hash_key]
+
+
+def _journal_transactions(table_class: Any) -> None:
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original = DynamoDBBackend.transact_write_items
+
+    def table_deepcopy(self: Any, memo: dict[int, Any]) -> Any:
+        if getattr(_local, "journaled", False):
+            return self  # the transaction keeps its own copies of the items it touches
+        clone = table_class.__new__(table_class)
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            setattr(clone, name, copy.deepcopy(value, memo))
+        return clone
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved: list[tuple[Any, Any, Any, Any]] = []  # (table, hash, range, copy of the item or None)
+        for entry in transact_items if isinstance(transact_items, list) else []:
+            if not isinstance(entry, dict) or not entry:
+                continue
+            op_type, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+            key = _item_key(table, op_type, op) if table is not None else None
+            if key is not None:
+                saved.append((table, *key, copy.deepcopy(table.get_item(*key))))
+        _local.journaled = True
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, item in reversed(saved):
+                _put_back(table, hash_key, range_key, item)
+            raise
+        finally:
+            _local.journaled = False
+
+    table_class.__deepcopy__ = table_deepcopy
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _serialize_dynamodb() -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.call_action
+
+    def call_action(self: Any) -> Any:
+        with _dynamodb_lock:
+            return original(self)
+
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def _read_module_list_once() -> None:
+    from moto import backends
+
+    original = backends.list_of_moto_modules
+    listing = functools.cache(lambda: tuple(original()))
+    backends.list_of_moto_modules = listing  # type: ignore[assignment]
