@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+
 from ops.local.embedded_aws import EmbeddedAws
 
 TABLE = "speedups"
@@ -40,7 +41,10 @@ def dynamodb() -> Iterator[Any]:
             GlobalSecondaryIndexes=[
                 {
                     "IndexName": "byG",
-                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                    "KeySchema": [
+                        {"AttributeName": "g", "KeyType": "HASH"},
+                        {"AttributeName": "sk", "KeyType": "RANGE"},
+                    ],
                     "Projection": {"ProjectionType": "ALL"},
                 }
             ],
@@ -135,7 +139,13 @@ def test_rollback_keeps_what_other_requests_wrote_meanwhile(dynamodb: Any) -> No
                 dynamodb.transact_write_items(
                     TransactItems=[
                         {"Put": {"TableName": TABLE, "Item": _key("t4", "tmp")}},
-                        {"Put": {"TableName": TABLE, "Item": _key("t4", "guard"), "ConditionExpression": "attribute_not_exists(pk)"}},
+                        {
+                            "Put": {
+                                "TableName": TABLE,
+                                "Item": _key("t4", "guard"),
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                            }
+                        },
                     ]
                 )
 

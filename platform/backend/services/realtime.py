@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -14,16 +13,15 @@ from backend.realtime.fanout import Report, Target
 from backend.store import connections
 from backend.store.table import Table
 
-# Connection look-ups are one Query per user; a few at a time keeps a large group fast
-# without competing with the fan-out pool itself.
-_lookups = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lookup")
-
 
 def targets_of(table: Table, user_ids: Iterable[str], exclude_connection: str | None = None) -> list[Target]:
-    """Every open connection of ``user_ids`` (one Query per user, run concurrently)."""
-    users = list(dict.fromkeys(user_ids))
-    found = _lookups.map(lambda u: (u, connections.of_user(table, u)), users)
-    return [Target(c, u) for u, ids in found for c in ids if c != exclude_connection]
+    """Every open connection of ``user_ids`` (one BatchGetItem per 100 users). Expired
+    entries found on the way are pruned (one UpdateItem per user that has any)."""
+    found = connections.of_users(table, user_ids)
+    for user_id, of_user in found.items():
+        if of_user.expired:
+            connections.prune(table, user_id, of_user.expired)
+    return [Target(c, u) for u, of_user in found.items() for c in of_user.open if c != exclude_connection]
 
 
 def push(

@@ -10,7 +10,9 @@ Entities and their keys::
     send guard     PK=CONV#<convId>        SK=CLIENTMSG#<senderId>#<clientMessageId>
     direct pair    PK=DIRECT#<a>#<b>       SK=DIRECT                     (a < b)
     connection     PK=CONNECTION#<connId>  SK=METADATA                   (TTL expiresAt)
-    user's conn.   PK=USER#<userId>        SK=CONNECTION#<connId>        (TTL expiresAt)
+    user's conns.  PK=USER#<userId>        SK=CONNECTIONS                one attribute per open
+                                                                         connection: conn#<connId>
+                                                                         = its expiresAt
     call           PK=CALL#<callId>        SK=METADATA
                    GSI1PK=CONV#<convId>#CALLS  GSI1SK=<callId>           (history, newest first)
     upload         PK=UPLOAD#<uploadId>    SK=METADATA
@@ -34,6 +36,8 @@ MESSAGE = "MESSAGE#"
 CLIENT_MESSAGE = "CLIENTMSG#"
 DIRECT = "DIRECT#"
 CONNECTION = "CONNECTION#"
+CONNECTIONS = "CONNECTIONS"
+CONNECTION_ATTRIBUTE = "conn#"
 CALL = "CALL#"
 UPLOAD = "UPLOAD#"
 RATE = "RATE#"
@@ -102,9 +106,20 @@ def connection(connection_id: str) -> Key:
     return {PK: CONNECTION + connection_id, SK: METADATA}
 
 
-def user_connection(user_id: str, connection_id: str) -> Key:
-    """Key of one of a user's connections (user -> connections)."""
-    return {PK: USER + user_id, SK: CONNECTION + connection_id}
+def user_connections(user_id: str) -> Key:
+    """Key of the item listing a user's connections (user -> connections), one attribute each
+    (:func:`connection_attribute`), so one BatchGetItem finds every participant's sockets."""
+    return {PK: USER + user_id, SK: CONNECTIONS}
+
+
+def connection_attribute(connection_id: str) -> str:
+    """Name of a connection's attribute on its user's connections item."""
+    return CONNECTION_ATTRIBUTE + connection_id
+
+
+def connection_id_of(attribute: str) -> str | None:
+    """The connection id an attribute of a connections item names, or None for other attributes."""
+    return attribute[len(CONNECTION_ATTRIBUTE) :] if attribute.startswith(CONNECTION_ATTRIBUTE) else None
 
 
 def user_partition(user_id: str) -> str:

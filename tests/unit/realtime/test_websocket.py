@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from backend.services import realtime
 from backend.store import connections, keys
 from backend.store.table import get_table
 
@@ -62,10 +63,36 @@ def test_expired_connections_are_ignored_before_ttl_deletion(api: Api, sender: F
     socket = Socket(sender, user.id_token)
     socket.connect()
     table = get_table()
-    for key in (keys.connection(socket.id), keys.user_connection(user.user_id, socket.id)):
-        table.update(key, "SET expiresAt = :past", {":past": int(time.time()) - 1})
+    past = int(time.time()) - 1
+    table.update(keys.connection(socket.id), "SET expiresAt = :past", {":past": past})
+    table.update(
+        keys.user_connections(user.user_id),
+        "SET #c = :past",
+        {":past": past},
+        names={"#c": keys.connection_attribute(socket.id)},
+    )
     assert connections.of_user(table, user.user_id) == []
     assert connections.get(table, socket.id) is None
+
+
+def test_pushing_to_a_user_prunes_expired_connections_and_keeps_open_ones(api: Api, sender: FakeSender) -> None:
+    user = api.sign_up()
+    stale, fresh = Socket(sender, user.id_token), Socket(sender, user.id_token)
+    stale.connect()
+    fresh.connect()
+    table = get_table()
+    table.update(
+        keys.user_connections(user.user_id),
+        "SET #c = :past",
+        {":past": int(time.time()) - 1},
+        names={"#c": keys.connection_attribute(stale.id)},
+    )
+    report = realtime.push(table, [user.user_id], {"type": "probe"})
+    assert report.delivered == 1
+    assert sender.of(fresh.id, "probe") and not sender.of(stale.id)
+    stored = table.get(keys.user_connections(user.user_id)) or {}
+    assert keys.connection_attribute(stale.id) not in stored
+    assert keys.connection_attribute(fresh.id) in stored
 
 
 def test_ping_pong(pair) -> None:
