@@ -130,7 +130,9 @@ def _journal_transactions(table_class: Any) -> None:
                 continue
             op_type, op = next(iter(entry.items()))
             table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
-            key = _item_key(table, op_type, op) if table is not None else None
+            if table is None:
+                continue
+            key = _item_key(table, op_type, op)
             if key is not None:
                 saved.append((table, *key, copy.deepcopy(table.get_item(*key))))
         _local.journaled = True
@@ -164,4 +166,4 @@ def _read_module_list_once() -> None:
 
     original = backends.list_of_moto_modules
     listing = functools.cache(lambda: tuple(original()))
-    backends.list_of_moto_modules = listing  # type: ignore[assignment]
+    backends.list_of_moto_modules = listing

@@ -62,18 +62,22 @@ def send(
 ) -> Sent:
     """Store a message once per (sender, clientMessageId).
 
-    DynamoDB calls: membership check, guard lookup, sequence number, one transaction (a
-    bounded retry when a newer message won the summary race); a repeat costs the guard, the
-    message and the participant list. Bounded whatever the size of the conversation.
+    DynamoDB calls: guard lookup, rate-limit counter, sequence number (which also checks
+    membership), one transaction (a bounded retry when a newer message won the summary
+    race); a repeat costs the guard, the message and the conversation. Bounded whatever
+    the size of the conversation. A caller who is not a participant gets the same 404 as
+    for a conversation that does not exist, before anything is written.
     """
     _check_content(content, attachments, conversation_id, settings)
-    require_membership(table, conversation_id, caller.user_id)
     existing = messages.find_by_client_id(table, conversation_id, caller.user_id, client_message_id)
     if existing is not None:
-        return Sent(existing, False, _participants(table, conversation_id))
+        participants = _participants(table, conversation_id)
+        if caller.user_id not in participants:  # removed since: the retry reads nothing back
+            raise NotFound("no such conversation", code="conversation_not_found")
+        return Sent(existing, False, participants)
     rate_limits.check(table, caller.user_id, "message", settings.send_rate_per_minute)
     try:
-        seq, participants = messages.next_seq(table, conversation_id)
+        seq, participants = messages.next_seq(table, conversation_id, caller.user_id)
     except ConditionFailed as error:
         raise NotFound("no such conversation", code="conversation_not_found") from error
     message = {

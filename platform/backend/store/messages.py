@@ -50,16 +50,19 @@ def get(table: Table, conversation_id: str, message_id: str) -> Item | None:
     return public(item) if item else None
 
 
-def next_seq(table: Table, conversation_id: str) -> tuple[int, list[str]]:
-    """Reserve the conversation's next message sequence number; also returns the participants.
+def next_seq(table: Table, conversation_id: str, sender_id: str) -> tuple[int, list[str]]:
+    """Reserve the conversation's next message sequence number for a message of
+    ``sender_id``; also returns the participants.
 
-    ConditionFailed when the conversation does not exist.
+    ConditionFailed when the conversation does not exist or ``sender_id`` is not one of its
+    participants (the metadata's participant list changes in the same transaction as the
+    membership items, so it answers the membership question in the same request).
     """
     item = table.update(
         keys.conversation(conversation_id),
         "ADD messageSeq :one",
-        {":one": 1},
-        condition="attribute_exists(PK)",
+        {":one": 1, ":sender": sender_id},
+        condition="attribute_exists(PK) AND contains(participants, :sender)",
         returns="ALL_NEW",
     )
     assert item is not None

@@ -25,6 +25,7 @@ from backend.services.conversations import require_membership
 from backend.settings import get_settings
 from backend.store import connections, conversations
 from backend.store.table import Table, get_table
+from backend.ws import owners
 from backend.ws.frames import FRAMES, CallSignalFrame, MarkReadFrame, SendMessageFrame, TypingFrame
 
 OK = {"statusCode": 200}
@@ -60,6 +61,7 @@ def disconnect(event: dict[str, Any]) -> dict[str, Any]:
     """Forget the connection."""
     connection_id = event["requestContext"]["connectionId"]
     table = get_table()
+    owners.forget(connection_id)
     record = connections.get(table, connection_id)
     if record is not None:
         connections.delete(table, connection_id, record["userId"])
@@ -125,7 +127,7 @@ def message(event: dict[str, Any]) -> dict[str, Any]:
     context = event["requestContext"]
     connection_id = context["connectionId"]
     table = get_table()
-    record = connections.get(table, connection_id)
+    record = owners.owner_record(table, connection_id)
     if record is None:
         # Unknown or expired connection: nobody to act for. API Gateway closes stale ones.
         logger.info("frame from an unknown connection")

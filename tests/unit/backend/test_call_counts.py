@@ -23,10 +23,12 @@ BOUNDS = {
     "POST /conversations/{id}/participants": 4,
     "DELETE /conversations/{id}/participants/{userId}": 3,
     "GET /conversations/{id}/messages": 2,
-    # storing takes 4 and the rate limit 1; live delivery adds one BatchGetItem for the
-    # connections of every participant (up to 100 participants; groups hold at most 50)
-    "POST /conversations/{id}/messages": 5 + 1,
-    "POST /conversations/{id}/messages (duplicate)": 4 + 1,
+    # storing takes 3 (guard, sequence number with the membership check, transaction) and
+    # the rate limit 1; live delivery adds one BatchGetItem for the connections of every
+    # participant (up to 100 participants; groups hold at most 50)
+    "POST /conversations/{id}/messages": 4 + 1,
+    # guard, stored message, conversation (participants), connections
+    "POST /conversations/{id}/messages (duplicate)": 3 + 1,
     "POST /conversations/{id}/read": 3,
 }
 

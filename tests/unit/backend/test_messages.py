@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from backend.store import keys
+from backend.store.table import get_table
 
 from tests.support.api import Api
 
@@ -102,6 +104,31 @@ def test_attachment_must_belong_to_the_conversation(api: Api, chat) -> None:
 def test_send_to_unknown_conversation_is_404(api: Api, chat) -> None:
     ada, _bob, _cid = chat
     assert _send(api, ada, "01JD0000000000000000000000", "c-1").status == 404
+
+
+def test_outsider_send_is_404_and_takes_no_sequence_number(api: Api, chat) -> None:
+    ada, bob, cid = chat
+    eve = api.sign_up("Eve")
+    table = get_table()
+    before = (table.get(keys.conversation(cid)) or {}).get("messageSeq", 0)
+    reply = _send(api, eve, cid, "c-1", "let me in")
+    assert (reply.status, reply.json["error"]["code"]) == (404, "conversation_not_found")
+    assert (table.get(keys.conversation(cid)) or {}).get("messageSeq", 0) == before
+    assert table.get(keys.send_guard(cid, eve.user_id, "c-1")) is None
+    # the participants' unread counts stay exact: the next real message is seq + 1
+    _send(api, ada, cid, "c-2", "hi")
+    listed = api.get("/conversations", token=bob.id_token).json["items"]
+    assert [c["unreadCount"] for c in listed if c["conversationId"] == cid] == [1]
+
+
+def test_removed_member_retrying_a_send_gets_404(api: Api) -> None:
+    ada, bob, cy = api.sign_up("Ada"), api.sign_up("Bob"), api.sign_up("Cy")
+    cid = api.post(
+        "/conversations", {"participantIds": [bob.user_id, cy.user_id], "name": "G"}, token=ada.id_token
+    ).json["conversationId"]
+    assert _send(api, cy, cid, "c-1", "bye soon").status == 201
+    assert api.call("DELETE", f"/conversations/{cid}/participants/{cy.user_id}", token=ada.id_token).status == 204
+    assert _send(api, cy, cid, "c-1", "bye soon").status == 404
 
 
 def test_pagination_before_and_after(api: Api, chat) -> None:

@@ -9,10 +9,11 @@ import time
 import pytest
 from backend.services import realtime
 from backend.store import connections, keys
-from backend.store.table import get_table
+from backend.store.table import dynamodb_client, get_table
 
 from tests.support import tokens
 from tests.support.api import Api
+from tests.support.calls import counting
 from tests.support.realtime import FakeSender, Socket
 
 
@@ -240,3 +241,20 @@ def test_strangers_cannot_write_or_type_into_a_conversation(api: Api, pair, send
     assert [e["code"] for e in eve_socket.received("error")] == ["conversation_not_found"] * 3
     for socket in s.values():
         assert socket.received() == []
+
+
+def test_frames_after_the_first_need_no_connection_lookup_and_disconnect_forgets(pair) -> None:
+    _ada, _bob, _cid, s = pair
+    socket = s["ada_phone"]
+    with counting(dynamodb_client()) as first:
+        socket.send({"action": "ping"})
+    with counting(dynamodb_client()) as later:
+        socket.send({"action": "ping"})
+    assert first["GetItem"] <= 1 and sum(later.values()) == 0
+    assert socket.received("pong")
+    assert socket.disconnect() == 200
+    socket.sender.clear()
+    with counting(dynamodb_client()) as after:
+        assert socket.send({"action": "ping"}) == 200
+    assert after["GetItem"] == 1  # looked up again, and found gone
+    assert socket.received("pong") == []
