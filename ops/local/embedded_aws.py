@@ -29,6 +29,11 @@ class EmbeddedAws:
         self.port = 0
 
     @property
+    def pid(self) -> int | None:
+        """The server process's id while it runs (for profilers and CPU accounting)."""
+        return self._process.pid if self._process is not None else None
+
+    @property
     def endpoint_url(self) -> str:
         """Where boto3 clients point (``AWS_ENDPOINT_URL``)."""
         return f"http://127.0.0.1:{self.port}"

@@ -12,6 +12,13 @@ Measured with py-spy on the moto process during the end-to-end bench (`make benc
   of only the items it names, and a failed transaction puts exactly those back. moto's
   rollback also replaced the whole table with its copy, which lost writes that other
   requests made meanwhile; that is gone too.
+- **Every UpdateItem parses its update expression twice** (request validation, then the
+  backend), and every transaction item once more. The parse depends on the expression text
+  only (values are bound later, on a deep copy), so each distinct text is parsed once.
+- **Condition expressions are parsed twice per request** (request validation, then the
+  backend), and a send's transaction holds several with the same text and values. The
+  parse is a function of the text, the names and the values, so it is kept for each
+  distinct combination (bounded); evaluation against an item does not change it.
 - **Every request lists moto's package directory** (``list_of_moto_modules``, an ``isdir``
   per service) to find its backend: 5 %. The listing is read once.
 
@@ -25,6 +32,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import json
 import threading
 from typing import Any
 
@@ -41,6 +49,8 @@ def apply() -> None:
     _narrow_queries(Table)
     _journal_transactions(Table)
     _serialize_dynamodb()
+    _parse_update_expressions_once()
+    _parse_conditions_once()
     _read_module_list_once()
     Table._twin_narrowed = True  # type: ignore[attr-defined]
 
@@ -159,6 +169,42 @@ def _serialize_dynamodb() -> None:
             return original(self)
 
     DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
+
+def _parse_update_expressions_once() -> None:
+    from moto.dynamodb.parsing import expressions
+
+    parser: Any = expressions.UpdateExpressionParser  # type: ignore[attr-defined]
+    parse = parser.make.__func__
+    cached = functools.lru_cache(maxsize=1024)(lambda text: parse(parser, text))
+    parser.make = classmethod(lambda cls, text: cached(text))
+
+
+def _parse_conditions_once() -> None:
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+
+    original = ConditionExpressionParser.parse
+
+    @functools.lru_cache(maxsize=4096)
+    def parsed(text: str, names: str, values: str) -> tuple[Any, tuple[str, ...], tuple[str, ...]]:
+        parser = ConditionExpressionParser(text, json.loads(names), json.loads(values))
+        op = original(parser)
+        return op, tuple(parser.expr_attr_names_found), tuple(parser.expr_attr_values_found)
+
+    def parse(self: Any) -> Any:
+        if not self.condition_expression:
+            return original(self)
+        try:
+            names = json.dumps(self.expression_attribute_names, sort_keys=True)
+            values = json.dumps(self.expression_attribute_values, sort_keys=True)
+        except (TypeError, ValueError):
+            return original(self)
+        op, names_found, values_found = parsed(self.condition_expression, names, values)
+        self.expr_attr_names_found.extend(names_found)
+        self.expr_attr_values_found.extend(values_found)
+        return op
+
+    ConditionExpressionParser.parse = parse  # type: ignore[method-assign]
 
 
 def _read_module_list_once() -> None:

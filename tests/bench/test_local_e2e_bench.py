@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from pathlib import Path
 
 from ops.demo.client import Api, Device, Ledger, User
 from ops.local.telemetry import percentile
@@ -20,6 +21,34 @@ SEND_RATE = float(os.environ.get("BENCH_SEND_RATE", "25"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 TARGET_DELIVERED_PER_S = 100.0
 TARGET_P99_MS = 250.0
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def _workers() -> list[int]:
+    """The twin's Lambda worker processes (children of this process)."""
+    me = str(os.getpid())
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if text.rsplit(")", 1)[1].split()[1] == me and b"ops.local.worker" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _ms(values: list[float]) -> str:
@@ -81,6 +110,7 @@ async def _drive(groups: list[tuple[str, list[User]]], ledger: Ledger, seconds: 
 
 
 def test_local_end_to_end_throughput_and_latency() -> None:
+    cpu: dict[str, float] = {}
     with Twin(TwinConfig(port=0, trace_sample_rate=0.05)) as twin:
 
         async def run() -> tuple[Ledger, float]:
@@ -92,7 +122,11 @@ def test_local_end_to_end_throughput_and_latency() -> None:
             ledger = Ledger()
             for user in users:
                 user.ledger = ledger
+            moto_pid = twin.aws.pid if twin.aws else None
+            before = (_cpu_seconds([moto_pid] if moto_pid else []), _cpu_seconds(_workers()), time.process_time())
             elapsed = await _drive(groups, ledger, SECONDS)
+            after = (_cpu_seconds([moto_pid] if moto_pid else []), _cpu_seconds(_workers()), time.process_time())
+            cpu.update(moto=after[0] - before[0], workers=after[1] - before[1], gateway=after[2] - before[2])
             await asyncio.gather(*(u.devices[0].close() for u in users))
             await api.close()
             return ledger, elapsed
@@ -133,6 +167,12 @@ def test_local_end_to_end_throughput_and_latency() -> None:
                 f"  websocket instances: {websocket.cold_starts} cold starts, {websocket.throttles} throttles,"
                 f" {websocket.errors} errors"
             )
+        sent = max(1, len(ledger.sent))
+        print(
+            "  CPU per message sent: "
+            + ", ".join(f"{name} {seconds * 1000 / sent:.1f} ms" for name, seconds in cpu.items())
+            + f"  (machine: {os.cpu_count()} cores; moto's process is one interpreter, so at most one core)"
+        )
         retried = ledger.events.get("sendMessage retried", 0)
         print(f"  sends retried after a throttle: {retried}")
         print(f"  target (100 delivered/s, p99 < 250 ms): {verdict}")

@@ -179,3 +179,44 @@ def test_query_on_a_partition_matches_a_filtered_scan(dynamodb: Any) -> None:
     assert page["LastEvaluatedKey"] == _key("q2", "c")
     scan = dynamodb.scan(TableName=TABLE, FilterExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "q2"}})
     assert sorted(item["sk"]["S"] for item in scan["Items"]) == ["a", "b", "c"]
+
+
+def test_one_update_expression_text_with_different_values_each_time(dynamodb: Any) -> None:
+    for value in ("first", "second"):
+        dynamodb.update_item(
+            TableName=TABLE,
+            Key=_key("t5", "a"),
+            UpdateExpression="SET v = :v ADD n :one",
+            ExpressionAttributeValues={":v": {"S": value}, ":one": {"N": "1"}},
+        )
+    assert _get(dynamodb, "t5", "a") == {**_key("t5", "a"), "v": {"S": "second"}, "n": {"N": "2"}}
+    with pytest.raises(ClientError) as refused:  # a bad expression is still refused every time
+        dynamodb.update_item(TableName=TABLE, Key=_key("t5", "a"), UpdateExpression="SET = :v")
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_one_condition_text_with_different_values_each_time(dynamodb: Any) -> None:
+    dynamodb.put_item(TableName=TABLE, Item={**_key("t6", "a"), "n": {"N": "5"}})
+    outcomes = []
+    for limit in ("9", "3", "9", "5"):
+        try:
+            dynamodb.update_item(
+                TableName=TABLE,
+                Key=_key("t6", "a"),
+                UpdateExpression="SET seen = :limit",
+                ConditionExpression="n < :limit",
+                ExpressionAttributeValues={":limit": {"N": limit}},
+            )
+            outcomes.append(True)
+        except ClientError as refused:
+            outcomes.append(refused.response["Error"]["Code"])
+    assert outcomes == [True, "ConditionalCheckFailedException", True, "ConditionalCheckFailedException"]
+    # an undefined value is still refused (moto 5.2 answers 500 here, not AWS's 400)
+    with pytest.raises(ClientError):
+        dynamodb.update_item(
+            TableName=TABLE,
+            Key=_key("t6", "a"),
+            UpdateExpression="SET seen = :v",
+            ConditionExpression="n < :missing",
+            ExpressionAttributeValues={":v": {"N": "1"}},
+        )
