@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ import httpx
 import websockets
 
 PASSWORD = "Demo-Password-1"
+# API Gateway's own answer to a frame whose route it throttled (no "type": it is not ours)
+THROTTLED_FRAME = "Too Many Requests"
+# a send is given up (and the demo fails) after this many frames without an ack
+SEND_ATTEMPTS = 6
 
 
 class DemoError(Exception):
@@ -92,6 +97,7 @@ class Device:
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.inbox: dict[str, list[dict[str, Any]]] = {}
         self._waiters: list[tuple[str, Any, asyncio.Future[dict[str, Any]]]] = []
+        self._throttle_notices: list[asyncio.Future[None]] = []
         self.last_message_id: str | None = None
 
     @property
@@ -149,6 +155,13 @@ class Device:
                     future = self._acks.pop(str(event.get("clientMessageId")), None)
                     if future is not None and not future.done():
                         future.set_result(event)
+                elif kind == THROTTLED_FRAME:
+                    # API Gateway does not say which frame it throttled: every send still
+                    # waiting for its ack on this socket goes again (sends are idempotent)
+                    for notice in self._throttle_notices:
+                        if not notice.done():
+                            notice.set_result(None)
+                    self._throttle_notices.clear()
                 elif kind == "error" or ("message" in event and "type" not in event):
                     ledger.errors[f"ws {event.get('code') or event.get('message')}"] += 1
                 self.inbox.setdefault(kind, []).append(event)
@@ -168,9 +181,10 @@ class Device:
         self.user.ledger.frames_sent += 1
 
     async def send_message(self, conversation_id: str, content: str, **extra: Any) -> dict[str, Any]:
-        """``sendMessage`` and wait for its ``message.ack``; without an ack in time (a
-        throttled frame gets none), send the same frame again: sends are idempotent on the
-        client message id, so a retry never stores a message twice."""
+        """``sendMessage`` and wait for its ``message.ack``. Like the mobile client, send the
+        same frame again when API Gateway answers "Too Many Requests" (after a short, growing
+        backoff) or when no ack came in time: sends are idempotent on the client message id,
+        so a retry never stores a message twice."""
         client_id = f"c{next(_ids)}-{self.user.name}"
         frame = {
             "action": "sendMessage",
@@ -180,18 +194,30 @@ class Device:
             **extra,
         }
         started = time.perf_counter()
-        for attempt in range(4):
-            future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-            self._acks[client_id] = future
-            await self.send(frame)
-            try:
-                ack = await asyncio.wait_for(future, 3 + 2 * attempt)
-                break
-            except TimeoutError:
-                self._acks.pop(client_id, None)
-                self.user.ledger.events["sendMessage retried"] += 1
-        else:
-            raise DemoError(f"no message.ack for {client_id}")
+        loop = asyncio.get_running_loop()
+        acked: asyncio.Future[dict[str, Any]] = loop.create_future()
+        self._acks[client_id] = acked  # any ack for this id settles it, whichever attempt it answers
+        try:
+            for attempt in range(SEND_ATTEMPTS):
+                throttled: asyncio.Future[None] = loop.create_future()
+                self._throttle_notices.append(throttled)
+                await self.send(frame)
+                either: set[asyncio.Future[Any]] = {acked, throttled}
+                done, _ = await asyncio.wait(either, timeout=3 + 2 * attempt, return_when=asyncio.FIRST_COMPLETED)
+                if acked in done:
+                    break
+                if throttled in done:
+                    self.user.ledger.events["sendMessage throttled, sent again"] += 1
+                    await asyncio.sleep(random.uniform(0.5, 1.5) * 0.05 * 2**attempt)  # noqa: S311 - jitter
+                else:
+                    self.user.ledger.events["sendMessage retried"] += 1
+                if acked.done():
+                    break
+            else:
+                raise DemoError(f"no message.ack for {client_id}")
+        finally:
+            self._acks.pop(client_id, None)
+        ack = acked.result()
         self.user.ledger.ack_latency_ms.append((time.perf_counter() - started) * 1000)
         ack["sent_at"] = started
         return ack

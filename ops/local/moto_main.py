@@ -19,6 +19,7 @@ def main(argv: list[str]) -> None:
     from werkzeug.serving import make_server
 
     from ops.local import moto_speedups
+    from ops.local.gc_freezer import SurvivorFreezer
 
     moto_speedups.apply()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -32,6 +33,7 @@ def main(argv: list[str]) -> None:
         server.shutdown()
 
     threading.Thread(target=watch_parent, daemon=True).start()
+    SurvivorFreezer().start()  # short collector pauses (see ops.local.gc_freezer)
     try:
         server.serve_forever()
     except KeyboardInterrupt:  # the parent's Ctrl-C reaches the whole process group

@@ -23,6 +23,7 @@ from ops.local.authorizer import CognitoAuthorizer
 from ops.local.embedded_aws import EmbeddedAws
 from ops.local.environment import Endpoints, function_environment
 from ops.local.gateway import MAX_WS_MESSAGE, Gateway
+from ops.local.gc_freezer import SurvivorFreezer
 from ops.local.ports import bind_tcp, port_of
 from ops.local.provisioning import LocalResources, provision_local
 from ops.local.runtime import FunctionRuntime, Invocation, LambdaService
@@ -106,6 +107,7 @@ class Twin:
         self.config = config or TwinConfig()
         self.stack = self.config.stack
         self.aws: EmbeddedAws | None = None
+        self._freezer: SurvivorFreezer | None = None
         self.telemetry: Telemetry | None = None
         self.xray: XRayDaemon | None = None
         self.lambdas: LambdaService | None = None
@@ -146,6 +148,8 @@ class Twin:
         gateway_socket = bind_tcp(config.port, "API gateway")
         port = port_of(gateway_socket)
         gateway_url = f"http://127.0.0.1:{port}"
+        self._freezer = SurvivorFreezer()
+        self._freezer.start()  # the gateway's collector pauses stay short (ops.local.gc_freezer)
         try:
             self.aws = EmbeddedAws(config.aws_port, log_file=config.moto_log)
             self.aws.start()
@@ -289,6 +293,9 @@ class Twin:
                 loop.call_soon_threadsafe(stopping.set)
             thread.join(timeout=20)
         self._loop = self._thread = None
+        if self._freezer is not None:
+            self._freezer.stop()
+            self._freezer = None
         if self.xray is not None:
             self.xray.stop()
             self.xray = None
