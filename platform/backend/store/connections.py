@@ -99,8 +99,8 @@ def of_users(table: Table, user_ids: Iterable[str]) -> dict[str, UserConnections
 
 
 def of_user(table: Table, user_id: str) -> list[str]:
-    """Ids of a user's open connections (one GetItem; expired ones left out)."""
-    return _read(table.get(keys.user_connections(user_id)), time.time()).open
+    """Ids of a user's open connections (expired ones left out)."""
+    return of_users(table, [user_id])[user_id].open
 
 
 def prune(table: Table, user_id: str, connection_ids: list[str]) -> None:
