@@ -1,0 +1,94 @@
+"""After init and one warm-up ping, a function has built every AWS client its permissions in the
+stack model let it use: no user request pays for creating one (issue 2: a warm-up ping leaves
+the environment truly warm)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from infra.stack import STACK
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# The getter that builds (once) the client a permission on each resource is used through.
+_CLIENT_OF_RESOURCE = {
+    "table": "backend.store.table:dynamodb_client",
+    "bucket": "backend.services.uploads:s3_client",
+    "websocket_connections": "backend.adapters:sender",
+    "user_pool": "backend.services.accounts:cognito_client",
+}
+
+_PROBE = """
+import importlib, json, sys
+import botocore.session
+
+module = importlib.import_module(sys.argv[1])
+
+class Context:
+    function_name = "probe"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:probe"
+    aws_request_id = "probe"
+
+    def get_remaining_time_in_millis(self):
+        return 10_000
+
+module.handler({"warmup": True}, Context())
+
+created = []
+original = botocore.session.Session.create_client
+
+def counting(self, service_name, *args, **kwargs):
+    created.append(service_name)
+    return original(self, service_name, *args, **kwargs)
+
+botocore.session.Session.create_client = counting
+for getter in sys.argv[2:]:
+    owner, name = getter.split(":")
+    getattr(importlib.import_module(owner), name)()
+print(json.dumps(created))
+"""
+
+
+def _functions_with_clients() -> list[tuple[str, list[str]]]:
+    out = []
+    for function in STACK.functions:
+        resources = sorted({p.resource for p in function.permissions if p.resource in _CLIENT_OF_RESOURCE})
+        if resources:
+            module = function.handler.rsplit(".", 1)[0]
+            out.append((module, [_CLIENT_OF_RESOURCE[r] for r in resources]))
+    return out
+
+
+def test_every_permitted_resource_has_a_known_client() -> None:
+    used = {p.resource for f in STACK.functions for p in f.permissions}
+    assert used - {"table_indexes"} <= set(_CLIENT_OF_RESOURCE), "add the new resource's client getter here"
+
+
+@pytest.mark.parametrize(("module", "getters"), _functions_with_clients())
+def test_no_client_is_created_after_the_warm_up_ping(module: str, getters: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, module, *getters],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "TABLE_NAME": "t",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+            "POWERTOOLS_METRICS_NAMESPACE": "ChatPlatform",
+        },
+    )
+    created = json.loads(result.stdout.strip().splitlines()[-1])
+    assert created == [], f"{module} builds {created} on a user request instead of during init"
