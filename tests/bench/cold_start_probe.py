@@ -20,7 +20,7 @@ else:
     start = time.perf_counter()
     import importlib
 
-    module = importlib.import_module(f"backend.handlers.{target}")
+    module = importlib.import_module("lean_reference_handler" if target == "lean" else f"backend.handlers.{target}")
 
     class Context:
         function_name = target
