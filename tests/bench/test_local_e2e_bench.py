@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ops.demo.client import Api, Device, Ledger, User
-from ops.local.telemetry import percentile
+from ops.local.telemetry import Telemetry, percentile
 from ops.local.twin import Twin, TwinConfig
 
 CLIENTS = 50
@@ -115,8 +115,45 @@ async def _drive(groups: list[tuple[str, list[User]]], ledger: Ledger, seconds: 
     return time.perf_counter() - started
 
 
+_Key = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def _breakdown(twin: Twin) -> dict[str, _Key]:
+    """What the twin records that explains a send's latency, by label."""
+    table = twin.info.table_name
+    out: dict[str, _Key] = {
+        "gateway integration": (
+            "AWS/ApiGateway",
+            "IntegrationLatency",
+            (("ApiId", twin.info.websocket_api_id), ("Route", "sendMessage"), ("Stage", "v1")),
+        ),
+        "websocket Duration": ("AWS/Lambda", "Duration", (("FunctionName", "chat-platform-websocket"),)),
+    }
+    for operation in ("Query", "GetItem", "PutItem", "UpdateItem", "TransactWriteItems", "BatchGetItem"):
+        out[f"DynamoDB {operation}"] = (
+            "AWS/DynamoDB",
+            "SuccessfulRequestLatency",
+            (("Operation", operation), ("TableName", table)),
+        )
+    return out
+
+
+def _counts(telemetry: Telemetry, keys: list[_Key]) -> dict[_Key, int]:
+    """How many samples of each metric were recorded so far."""
+    return {key: telemetry.total(key[0], key[1], dict(key[2]))[0] for key in keys}
+
+
+def _since(telemetry: Telemetry, counts_before: dict[_Key, int], key: _Key) -> list[float]:
+    """The samples of ``key`` recorded after ``counts_before`` was taken (the newest ones)."""
+    new = telemetry.total(key[0], key[1], dict(key[2]))[0] - counts_before.get(key, 0)
+    values = telemetry.samples(key[0], key[1], dict(key[2]))
+    return values[len(values) - new :] if 0 < new <= len(values) else []
+
+
 def test_local_end_to_end_throughput_and_latency() -> None:
     cpu: dict[str, float] = {}
+    counts_before: dict[_Key, int] = {}
+    in_timed_run: dict[str, int] = {}
     with Twin(TwinConfig(port=0, trace_sample_rate=0.05)) as twin:
 
         async def run() -> tuple[Ledger, float]:
@@ -136,11 +173,22 @@ def test_local_end_to_end_throughput_and_latency() -> None:
             ledger = Ledger()
             for user in users:
                 user.ledger = ledger
+            assert twin.telemetry is not None
+            counts_before.update(_counts(twin.telemetry, list(_breakdown(twin).values())))
+            runtime = twin.lambdas.runtime("websocket") if twin.lambdas else None
+            if runtime is not None:
+                in_timed_run.update(cold_starts=runtime.cold_starts, throttles=runtime.throttles, errors=runtime.errors)
             moto_pid = twin.aws.pid if twin.aws else None
             before = (_cpu_seconds([moto_pid] if moto_pid else []), _cpu_seconds(_workers()), time.process_time())
             elapsed = await _drive(groups, ledger, SECONDS)
             after = (_cpu_seconds([moto_pid] if moto_pid else []), _cpu_seconds(_workers()), time.process_time())
             cpu.update(moto=after[0] - before[0], workers=after[1] - before[1], gateway=after[2] - before[2])
+            if runtime is not None:
+                in_timed_run.update(
+                    cold_starts=runtime.cold_starts - in_timed_run["cold_starts"],
+                    throttles=runtime.throttles - in_timed_run["throttles"],
+                    errors=runtime.errors - in_timed_run["errors"],
+                )
             await asyncio.gather(*(u.devices[0].close() for u in users))
             await api.close()
             return ledger, elapsed
@@ -162,24 +210,17 @@ def test_local_end_to_end_throughput_and_latency() -> None:
         )
         print(f"  send-to-receive      {_ms(latency)}  (target p99 < {TARGET_P99_MS:.0f} ms)")
         print(f"  send-to-ack          {_ms(ledger.ack_latency_ms)}")
-        print("where the time goes (recorded by the twin in this run):")
-        api_id = twin.info.websocket_api_id
-        route = {"ApiId": api_id, "Stage": "v1", "Route": "sendMessage"}
-        print(f"  gateway integration  {_ms(telemetry.samples('AWS/ApiGateway', 'IntegrationLatency', route))}")
-        print(
-            f"  websocket Duration   "
-            f"{_ms(telemetry.samples('AWS/Lambda', 'Duration', {'FunctionName': 'chat-platform-websocket'}))}"
-        )
-        for operation in ("Query", "GetItem", "PutItem", "UpdateItem", "TransactWriteItems", "BatchGetItem"):
-            values = telemetry.samples(
-                "AWS/DynamoDB", "SuccessfulRequestLatency", {"TableName": twin.info.table_name, "Operation": operation}
-            )
+        print("where the time goes (recorded by the twin during the timed run):")
+        for label, key in _breakdown(twin).items():
+            values = _since(telemetry, counts_before, key)
             if values:
-                print(f"  DynamoDB {operation:<18} {_ms(values)}")
+                print(f"  {label:<27} {_ms(values)}")
         if websocket is not None:
             print(
                 f"  websocket instances: {websocket.cold_starts} cold starts, {websocket.throttles} throttles,"
-                f" {websocket.errors} errors"
+                f" {websocket.errors} errors in all (setup, pre-start, closing); in the timed run"
+                f" {in_timed_run.get('cold_starts', 0)} cold starts, {in_timed_run.get('throttles', 0)} throttles,"
+                f" {in_timed_run.get('errors', 0)} errors"
             )
         sent = max(1, len(ledger.sent))
         print(
