@@ -124,6 +124,12 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
     }
     email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
     if email_topic:
+        # When the notifier itself fails (a bug, a timeout, every channel down) after its
+        # retries, Lambda publishes the invocation record (the alarm it carried and the error)
+        # to the email topic: people still hear about the alarm, as raw JSON, without the
+        # notifier. The role's PublishReadableEmail statement covers this publish.
+        config = out[f"{function_id}EventInvokeConfig"]["Properties"]
+        config["DestinationConfig"] = {"OnFailure": {"Destination": ref(EMAIL_TOPIC)}}
         out[EMAIL_TOPIC] = {
             "Type": "AWS::SNS::Topic",
             "Properties": {

@@ -11,8 +11,10 @@ from typing import Any
 
 REASONS: dict[str, str] = {
     "CKV_AWS_116": (
-        "Invoked synchronously by API Gateway only: a dead-letter queue applies to asynchronous "
-        "invocations, which this function never receives."
+        "The API functions are invoked synchronously by API Gateway, and a dead-letter queue applies "
+        "only to asynchronous invocations. The notifier, invoked asynchronously by SNS, sends events "
+        "that failed their retries to the on-failure destination of its EventInvokeConfig (the alarm "
+        "email topic), which replaces a dead-letter queue."
     ),
     "CKV_AWS_117": (
         "Reaches only AWS service endpoints (DynamoDB, S3, Cognito, API Gateway) over TLS with IAM "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from infra import STACK
 from infra.template import names, synthesize, template_json
 
 from alarms.target import rest_api_name, template_target
-from alarms.template import EMAIL_TOPIC, alarm_resources
+from alarms.template import EMAIL_TOPIC, EMAIL_TOPIC_SETTING, alarm_resources, notification_resources
 from dashboards.template import dashboard_resources
 
 
@@ -73,6 +74,27 @@ def test_the_notifier_is_subscribed_and_may_deliver(template: dict[str, Any]) ->
     by_sid = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     assert by_sid["PublishReadableEmail"]["Resource"] == {"Ref": EMAIL_TOPIC}
     assert by_sid["ReadWebhookUrl"]["Resource"]["Fn::Sub"].endswith(":parameter/${AlarmTopic.TopicName}/webhook-url")
+
+
+def test_a_notification_the_notifier_failed_still_reaches_the_email_topic(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    config = resources["NotifierFunctionEventInvokeConfig"]["Properties"]
+    assert config["FunctionName"] == {"Ref": "NotifierFunction"}
+    assert config["DestinationConfig"] == {"OnFailure": {"Destination": {"Ref": EMAIL_TOPIC}}}
+    # Lambda publishes to the destination with the function's role
+    policy = resources["NotifierFunctionDeliveryPolicy"]["Properties"]["PolicyDocument"]
+    publish = [s for s in policy["Statement"] if s["Action"] == "sns:Publish"]
+    assert [s["Resource"] for s in publish] == [{"Ref": EMAIL_TOPIC}]
+
+
+def test_without_an_email_topic_there_is_no_failure_destination() -> None:
+    functions = tuple(
+        dataclasses.replace(f, environment={**f.environment, EMAIL_TOPIC_SETTING: ""}) if f.name == "notifier" else f
+        for f in STACK.functions
+    )
+    resources = notification_resources(dataclasses.replace(STACK, functions=functions))
+    assert EMAIL_TOPIC not in resources
+    assert "DestinationConfig" not in resources["NotifierFunctionEventInvokeConfig"]["Properties"]
 
 
 def test_dashboards_resolve_their_references_with_sub(template: dict[str, Any]) -> None:
