@@ -1,12 +1,15 @@
 """The embedded AWS's moto patches keep DynamoDB's answers: transactions are all or nothing
 (a failed one puts back exactly what it touched and nothing that others wrote meanwhile),
-queries return what a scan of the table would, and the process serves every service."""
+queries return what a scan of the table would, and the process serves every service over
+connections that stay open between calls."""
 
 from __future__ import annotations
 
+import http.client
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
@@ -220,3 +223,28 @@ def test_one_condition_text_with_different_values_each_time(dynamodb: Any) -> No
             ConditionExpression="n < :missing",
             ExpressionAttributeValues={":v": {"N": "1"}},
         )
+
+
+def test_one_connection_serves_call_after_call(dynamodb: Any) -> None:
+    """The SDK's pooled connection is kept (werkzeug's server closed it after every call)."""
+    endpoint = urlsplit(dynamodb.meta.endpoint_url)
+    connection = http.client.HTTPConnection(endpoint.hostname or "127.0.0.1", endpoint.port, timeout=10)
+    headers = {
+        "X-Amz-Target": "DynamoDB_20120810.ListTables",
+        "Content-Type": "application/x-amz-json-1.0",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request, "
+        "SignedHeaders=host, Signature=0",
+    }
+    sockets = []
+    try:
+        for _ in range(3):
+            connection.request("POST", "/", body=b"{}", headers=headers)
+            response = connection.getresponse()
+            assert TABLE in response.read().decode()
+            assert response.status == 200
+            assert not response.will_close, response.getheader("Connection")
+            sockets.append(connection.sock)
+    finally:
+        connection.close()
+    assert sockets[0] is not None
+    assert all(s is sockets[0] for s in sockets)
