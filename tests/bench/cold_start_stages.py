@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -101,19 +100,9 @@ def main() -> None:
     from tests.support.events import rest_event
 
     request = json.dumps(rest_event("GET", "/conversations?limit=5"))
-    env = {k: v for k, v in os.environ.items() if k not in ("POWERTOOLS_TRACE_DISABLED", "PYTHONDONTWRITEBYTECODE")}
-    env.update(
-        LAMBDA_TASK_ROOT=str(ROOT),
-        AWS_LAMBDA_FUNCTION_NAME="stages",
-        POWERTOOLS_SERVICE_NAME="chat",
-        POWERTOOLS_METRICS_NAMESPACE="ChatPlatform",
-        POWERTOOLS_LOG_LEVEL="WARNING",
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        TABLE_NAME="stages",
-    )
+    from tests.bench.cold_start_env import lambda_like_env
+
+    env = lambda_like_env(POWERTOOLS_SERVICE_NAME="chat", POWERTOOLS_LOG_LEVEL="WARNING")
     runs = []
     for _ in range(args.runs):
         result = subprocess.run(

@@ -5,12 +5,12 @@ Lambda). Target: 1.3 or less. Also: the observability layer's cost on a warm inv
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.bench.cold_start_env import lambda_like_env
 from tests.support.events import rest_event, sample
 from tests.support.realtime import ws_event
 
@@ -20,31 +20,13 @@ ROUNDS = 7
 TARGET_RATIO = 1.3
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POWERTOOLS_TRACE")}
-    env.update(
-        LAMBDA_TASK_ROOT=str(ROOT),  # as in Lambda: the X-Ray SDK behaves as it does there
-        AWS_LAMBDA_FUNCTION_NAME="bench",
-        POWERTOOLS_SERVICE_NAME="bench",
-        POWERTOOLS_METRICS_NAMESPACE="ChatPlatform",
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        TABLE_NAME="bench",
-        PYTHONDONTWRITEBYTECODE="",
-    )
-    env.pop("POWERTOOLS_TRACE_DISABLED", None)
-    return env
-
-
 def _run(target: str, events: dict) -> float:
     result = subprocess.run(
         [sys.executable, str(PROBE), target],
         input=json.dumps(events),
         capture_output=True,
         text=True,
-        env=_env(),
+        env=lambda_like_env(),
         cwd=ROOT,
         check=True,
         timeout=60,

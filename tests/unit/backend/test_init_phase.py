@@ -4,15 +4,11 @@ invocations, with what init built frozen out of its way."""
 from __future__ import annotations
 
 import gc
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from backend import init_phase
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support.fresh_interpreter import run_fresh
 
 _PROBE = """
 import gc, json, sys
@@ -27,22 +23,7 @@ print(json.dumps({{"start": enabled_at_start, "during": during_init, "after": gc
 
 @pytest.mark.parametrize("name", ["auth", "chat", "call", "websocket", "notifier"])
 def test_handler_import_collects_again_with_init_frozen(name: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE.format(name=name)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        timeout=60,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "TABLE_NAME": "t",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-        },
-    )
-    state = json.loads(result.stdout.strip().splitlines()[-1])
+    state = run_fresh(_PROBE.format(name=name))
     assert state["start"] is True
     assert state["during"] is False  # no collection while the handler is imported
     assert state["after"] is True  # the invocations collect normally

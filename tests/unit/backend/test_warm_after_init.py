@@ -4,15 +4,10 @@ the environment truly warm)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from infra.stack import STACK
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support.fresh_interpreter import run_fresh
 
 # The getter that builds (once) the client a permission on each resource is used through.
 _CLIENT_OF_RESOURCE = {
@@ -71,24 +66,5 @@ def test_every_permitted_resource_has_a_known_client() -> None:
 
 @pytest.mark.parametrize(("module", "getters"), _functions_with_clients())
 def test_no_client_is_created_after_the_warm_up_ping(module: str, getters: list[str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, module, *getters],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-        timeout=60,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "TABLE_NAME": "t",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_LOG_LEVEL": "WARNING",
-            "POWERTOOLS_METRICS_NAMESPACE": "ChatPlatform",
-        },
-    )
-    created = json.loads(result.stdout.strip().splitlines()[-1])
+    created = run_fresh(_PROBE, module, *getters)
     assert created == [], f"{module} builds {created} on a user request instead of during init"
