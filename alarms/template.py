@@ -92,6 +92,20 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
     if function is None:
         return {}
     function_id = names.function_id(function)
+    email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
+    invoke_config: dict[str, Any] = {
+        "FunctionName": ref(function_id),
+        "Qualifier": "$LATEST",
+        # SNS invokes asynchronously; an alarm older than an hour is news nobody needs.
+        "MaximumRetryAttempts": 2,
+        "MaximumEventAgeInSeconds": 3600,
+    }
+    if email_topic:
+        # When the notifier itself fails (a bug, a timeout, every channel down) after its
+        # retries, Lambda publishes the invocation record (the alarm it carried and the error)
+        # to the email topic: people still hear about the alarm, as raw JSON, without the
+        # notifier. The role's PublishReadableEmail statement covers this publish.
+        invoke_config["DestinationConfig"] = {"OnFailure": {"Destination": ref(EMAIL_TOPIC)}}
     out: dict[str, Any] = {
         f"{names.ALARM_TOPIC}{names.camel(function.name)}Subscription": {
             "Type": "AWS::SNS::Subscription",
@@ -110,26 +124,10 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
                 "SourceArn": ref(names.ALARM_TOPIC),
             },
         },
-        f"{function_id}EventInvokeConfig": {
-            "Type": "AWS::Lambda::EventInvokeConfig",
-            "Properties": {
-                "FunctionName": ref(function_id),
-                "Qualifier": "$LATEST",
-                # SNS invokes asynchronously; an alarm older than an hour is news nobody needs.
-                "MaximumRetryAttempts": 2,
-                "MaximumEventAgeInSeconds": 3600,
-            },
-        },
+        f"{function_id}EventInvokeConfig": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": invoke_config},
         f"{function_id}DeliveryPolicy": _delivery_policy(function),
     }
-    email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
     if email_topic:
-        # When the notifier itself fails (a bug, a timeout, every channel down) after its
-        # retries, Lambda publishes the invocation record (the alarm it carried and the error)
-        # to the email topic: people still hear about the alarm, as raw JSON, without the
-        # notifier. The role's PublishReadableEmail statement covers this publish.
-        config = out[f"{function_id}EventInvokeConfig"]["Properties"]
-        config["DestinationConfig"] = {"OnFailure": {"Destination": ref(EMAIL_TOPIC)}}
         out[EMAIL_TOPIC] = {
             "Type": "AWS::SNS::Topic",
             "Properties": {

@@ -150,6 +150,14 @@ def _since(telemetry: Telemetry, counts_before: dict[_Key, int], key: _Key) -> l
     return values[len(values) - new :] if 0 < new <= len(values) else []
 
 
+def _instance_counts(twin: Twin) -> dict[str, int]:
+    """Cold starts, throttles and errors of the websocket function so far."""
+    runtime = twin.lambdas.runtime("websocket") if twin.lambdas else None
+    if runtime is None:
+        return {}
+    return {"cold starts": runtime.cold_starts, "throttles": runtime.throttles, "errors": runtime.errors}
+
+
 def test_local_end_to_end_throughput_and_latency() -> None:
     cpu: dict[str, float] = {}
     counts_before: dict[_Key, int] = {}
@@ -175,20 +183,13 @@ def test_local_end_to_end_throughput_and_latency() -> None:
                 user.ledger = ledger
             assert twin.telemetry is not None
             counts_before.update(_counts(twin.telemetry, list(_breakdown(twin).values())))
-            runtime = twin.lambdas.runtime("websocket") if twin.lambdas else None
-            if runtime is not None:
-                in_timed_run.update(cold_starts=runtime.cold_starts, throttles=runtime.throttles, errors=runtime.errors)
+            instances_before = _instance_counts(twin)
             moto_pid = twin.aws.pid if twin.aws else None
             before = (_cpu_seconds([moto_pid] if moto_pid else []), _cpu_seconds(_workers()), time.process_time())
             elapsed = await _drive(groups, ledger, SECONDS)
             after = (_cpu_seconds([moto_pid] if moto_pid else []), _cpu_seconds(_workers()), time.process_time())
             cpu.update(moto=after[0] - before[0], workers=after[1] - before[1], gateway=after[2] - before[2])
-            if runtime is not None:
-                in_timed_run.update(
-                    cold_starts=runtime.cold_starts - in_timed_run["cold_starts"],
-                    throttles=runtime.throttles - in_timed_run["throttles"],
-                    errors=runtime.errors - in_timed_run["errors"],
-                )
+            in_timed_run.update({k: v - instances_before[k] for k, v in _instance_counts(twin).items()})
             await asyncio.gather(*(u.devices[0].close() for u in users))
             await api.close()
             return ledger, elapsed
@@ -218,9 +219,8 @@ def test_local_end_to_end_throughput_and_latency() -> None:
         if websocket is not None:
             print(
                 f"  websocket instances: {websocket.cold_starts} cold starts, {websocket.throttles} throttles,"
-                f" {websocket.errors} errors in all (setup, pre-start, closing); in the timed run"
-                f" {in_timed_run.get('cold_starts', 0)} cold starts, {in_timed_run.get('throttles', 0)} throttles,"
-                f" {in_timed_run.get('errors', 0)} errors"
+                f" {websocket.errors} errors in all (setup, pre-start, closing); in the timed run "
+                + ", ".join(f"{n} {label}" for label, n in in_timed_run.items())
             )
         sent = max(1, len(ledger.sent))
         print(
