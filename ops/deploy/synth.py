@@ -4,6 +4,7 @@ kit's other parts (dashboards, alarms, warm-up) once they exist."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from typing import Any
 
 from infra.model import Stack
@@ -20,7 +21,9 @@ def load_contributors(modules: tuple[str, ...] = CONTRIBUTOR_MODULES) -> None:
         importlib.import_module(module)
 
 
-def build_template(stack: Stack, stage: str) -> dict[str, Any]:
-    """The complete template of ``stack`` for ``stage``."""
+def build_template(stack: Stack, stage: str, code_hashes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The complete template of ``stack`` for ``stage``. ``code_hashes`` (``CodeKey...``
+    parameter -> SHA-256 of the zip deployed under it) decides each function's published
+    version; without it (``ops stack synth``) the backend's source files are hashed."""
     load_contributors()
-    return synthesize(stack, stage)
+    return synthesize(stack, stage, code_hashes=code_hashes)

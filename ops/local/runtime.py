@@ -135,7 +135,7 @@ class _Instance:
 
 
 def _log_stream_name() -> str:
-    return time.strftime("%Y/%m/%d", time.gmtime()) + "/[$LATEST]" + uuid.uuid4().hex
+    return time.strftime("%Y/%m/%d", time.gmtime()) + f"/[{names.PUBLISHED_VERSION}]" + uuid.uuid4().hex
 
 
 class FunctionRuntime:
@@ -152,7 +152,7 @@ class FunctionRuntime:
     ) -> None:
         self.function = function
         self.name = names.function_name(stack, function)
-        self.arn = names.function_arn(stack, function)
+        self.arn = names.alias_arn(stack, function)
         self.log_group = names.log_group(stack, function)
         self.concurrency = function.reserved_concurrency or concurrency
         self._environment = environment
@@ -265,7 +265,7 @@ class FunctionRuntime:
         if trace is not None:
             header = f"Root={trace.trace_id};Parent={segment_id};Sampled={1 if trace.sampled else 0}"
         deadline_ms = time.time() * 1000 + self.function.timeout_s * 1000
-        self._log(instance, f"START RequestId: {request_id} Version: $LATEST")
+        self._log(instance, f"START RequestId: {request_id} Version: {names.PUBLISHED_VERSION}")
         started = time.perf_counter()
         started_wall = time.time()
         invocation = Invocation(self.name, request_id, "ok", init_ms=init_ms)

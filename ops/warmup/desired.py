@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.model import Stack
-from infra.template.names import function_name, stack_name
+from infra.template.names import LIVE_ALIAS, function_name, stack_name
 
 from ops.warmup.policy import FunctionPolicy, Policy
 
-ALIAS = "live"
+ALIAS = LIVE_ALIAS
 DIMENSION = "lambda:function:ProvisionedConcurrency"
 # Overlapping pings: each ping holds its environment this long, so N pings fired in the
 # same minute land on N different environments instead of queueing on one.
@@ -107,8 +107,9 @@ class Place:
         return f"{stack_name(self.stack, self.stage)}-warmup-"
 
     def function_arn(self, name: str) -> str:
+        """The ARN of the function's ``live`` alias: what pings invoke, as the APIs do."""
         physical = function_name(self.stack, self.stage, self.stack.function(name))
-        return f"arn:aws:lambda:{self.region}:{self.account}:function:{physical}"
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{physical}:{ALIAS}"
 
     def resource_id(self, name: str) -> str:
         return f"function:{function_name(self.stack, self.stage, self.stack.function(name))}:{ALIAS}"

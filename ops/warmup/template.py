@@ -12,9 +12,9 @@ from typing import Any
 
 from infra.model import Stack
 from infra.template import register_contributor
-from infra.template.names import camel, function_id, stack_name
+from infra.template.names import camel, function_alias_id, function_id, stack_name
 
-from ops.warmup.desired import ALIAS, DIMENSION, Place, desired_state
+from ops.warmup.desired import DIMENSION, Place, desired_state
 from ops.warmup.policy import DEFAULT_PATH, Policy, load_policy
 
 REPOSITORY_POLICY = Path(__file__).resolve().parents[2] / DEFAULT_PATH
@@ -29,7 +29,9 @@ def _sub(text: str) -> Any:
 
 def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
     """Template resources of ``policy``: schedule group, scheduler role, schedules, and for
-    provisioned concurrency a published version, the ``live`` alias and its scaling."""
+    provisioned concurrency the scaling of the ``live`` alias. Every function's version and
+    alias come from the core template (``infra.template.functions``); pings and provisioned
+    environments both target that alias, the one the APIs invoke."""
     if not policy.functions:
         return {}
     place = Place(stack, stage, _SUB_REGION, _SUB_ACCOUNT)
@@ -62,9 +64,7 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
                                 {
                                     "Effect": "Allow",
                                     "Action": "lambda:InvokeFunction",
-                                    "Resource": [
-                                        {"Fn::GetAtt": [function_id(stack.function(name)), "Arn"]} for name in pinged
-                                    ],
+                                    "Resource": [{"Ref": function_alias_id(stack.function(name))} for name in pinged],
                                 }
                             ],
                         },
@@ -85,7 +85,7 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
                 "FlexibleTimeWindow": {"Mode": "OFF"},
                 "State": "ENABLED",
                 "Target": {
-                    "Arn": {"Fn::GetAtt": [function_id(stack.function(function)), "Arn"]},
+                    "Arn": {"Ref": function_alias_id(stack.function(function))},
                     "RoleArn": {"Fn::GetAtt": [ROLE_ID, "Arn"]},
                     "Input": schedule.input,
                 },
@@ -93,17 +93,8 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
         }
     for target in state.targets.values():
         name = next(p.function for p in policy.functions if place.resource_id(p.function) == target.resource_id)
-        fid = function_id(stack.function(name))
+        alias = function_alias_id(stack.function(name))
         actions = [a for a in state.actions.values() if a.resource_id == target.resource_id]
-        out[f"{fid}Version"] = {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": fid}}}
-        out[f"{fid}LiveAlias"] = {
-            "Type": "AWS::Lambda::Alias",
-            "Properties": {
-                "FunctionName": {"Ref": fid},
-                "Name": ALIAS,
-                "FunctionVersion": {"Fn::GetAtt": [f"{fid}Version", "Version"]},
-            },
-        }
         properties: dict[str, Any] = {
             "ServiceNamespace": "lambda",
             "ScalableDimension": DIMENSION,
@@ -121,9 +112,9 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
                 }
                 for a in actions
             ]
-        out[f"{fid}ProvisionedConcurrency"] = {
+        out[f"{function_id(stack.function(name))}ProvisionedConcurrency"] = {
             "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
-            "DependsOn": [f"{fid}LiveAlias"],
+            "DependsOn": [alias],
             "Properties": properties,
         }
     return out

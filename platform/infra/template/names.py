@@ -20,6 +20,9 @@ AUTO_CONFIRM_PARAMETER = "AutoConfirmSignups"
 DOMAIN_NAME_PARAMETER = "DomainName"
 CERTIFICATE_PARAMETER = "CertificateArn"
 HAS_CUSTOM_DOMAIN = "HasCustomDomain"
+# The alias every caller invokes (APIs, SNS, schedules, warm-up): it tracks the latest
+# published version, so provisioned concurrency or SnapStart on it serves real traffic.
+LIVE_ALIAS = "live"
 
 
 def camel(text: str) -> str:
@@ -46,6 +49,18 @@ def function_role_id(function: Function) -> str:
 def function_log_group_id(function: Function) -> str:
     """Logical id of a function's log group."""
     return f"{function_id(function)}LogGroup"
+
+
+def function_alias_id(function: Function) -> str:
+    """Logical id of a function's ``live`` alias; its ``Ref`` is the alias ARN that every
+    integration, permission, subscription and schedule targets."""
+    return f"{function_id(function)}LiveAlias"
+
+
+def function_version_id(function: Function, digest: str) -> str:
+    """Logical id of the published version of ``function`` whose code and configuration hash
+    to ``digest``: a new id (a new version) exactly when either changes."""
+    return f"{function_id(function)}Version{digest}"
 
 
 def function_name(stack: Stack, stage: str, function: Function) -> str:
