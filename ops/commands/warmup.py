@@ -15,6 +15,7 @@ from rich.table import Table
 
 from ops.aws_clients import aws_client
 from ops.cost.price_sheet import load_price_sheet
+from ops.warmup.alias_check import alias_problems
 from ops.warmup.aws import apply_changes, read_state
 from ops.warmup.cost import policy_costs
 from ops.warmup.desired import Place, desired_state
@@ -53,6 +54,7 @@ class Session:
     autoscaling: Any
     cloudwatch: Any
     logs: Any
+    client: Any
 
 
 def _fail(message: str, hint: str = "") -> typer.Exit:
@@ -82,7 +84,13 @@ def _session(policy_path: Path, stage: str, region: str, endpoint: str | None, r
         raise _fail(f"cannot reach AWS: {error}", "check --endpoint-url / --region and your network") from error
     place = Place(STACK, stage, region, account, role or "")
     return Session(
-        policy, place, client("scheduler"), client("application-autoscaling"), client("cloudwatch"), client("logs")
+        policy,
+        place,
+        client("scheduler"),
+        client("application-autoscaling"),
+        client("cloudwatch"),
+        client("logs"),
+        client,
     )
 
 
@@ -235,10 +243,29 @@ def verify_command(
     endpoint_url: EndpointOption = None,
     scheduler_role_arn: RoleOption = None,
 ) -> None:
-    """Exit 1 when AWS has drifted from the policy (for a cron job or CI)."""
+    """Exit 1 when AWS has drifted from the policy, or when what it warms is not what users
+    reach: an API integration that does not invoke the ``live`` alias, or an alias that is
+    not on the latest published version (for a cron job or CI)."""
     session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
     changes = _changes(session)
     _show_changes(changes)
+    problems = _alias_problems(session)
+    for problem in problems:
+        errors.print(f"[red]not reaching users:[/red] {problem}", soft_wrap=True)
     if changes:
         errors.print(f"drift: {len(changes)} difference(s); run `ops warmup apply` to repair")
+    if changes or problems:
         raise typer.Exit(1)
+    console.print(
+        "[green]warm where users arrive:[/green] every warmed alias is the one the APIs invoke, on its latest version"
+    )
+
+
+def _alias_problems(session: Session) -> list[str]:
+    client = session.client
+    try:
+        return alias_problems(
+            client("lambda"), client("apigateway"), client("apigatewayv2"), session.policy, session.place
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise _fail(f"cannot read the functions' aliases or the APIs' integrations: {error}") from error

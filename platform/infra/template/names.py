@@ -68,6 +68,16 @@ def function_name(stack: Stack, stage: str, function: Function) -> str:
     return f"{stack_name(stack, stage)}-{function.name}"
 
 
+def rest_api_name(stack: Stack, stage: str) -> str:
+    """Name of the REST API in ``stage`` (``chat-platform-dev-rest``)."""
+    return f"{stack_name(stack, stage)}-rest"
+
+
+def websocket_api_name(stack: Stack, stage: str) -> str:
+    """Name of the WebSocket API in ``stage`` (``chat-platform-dev-ws``)."""
+    return f"{stack_name(stack, stage)}-ws"
+
+
 def table_name(stack: Stack, stage: str) -> str:
     """Physical name of the table in ``stage`` (same rule as the local twin's provisioning)."""
     return f"{stack_name(stack, stage)}-{stack.table.logical_name}".lower()

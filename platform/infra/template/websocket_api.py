@@ -68,7 +68,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
         api: {
             "Type": "AWS::ApiGatewayV2::Api",
             "Properties": {
-                "Name": f"{ctx.prefix}-ws",
+                "Name": names.websocket_api_name(ctx.stack, ctx.stage.name),
                 "ProtocolType": "WEBSOCKET",
                 "RouteSelectionExpression": model.route_selection_expression,
             },
