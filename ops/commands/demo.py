@@ -47,6 +47,22 @@ def write_preview(twin: Twin, out_dir: Path, console: Console) -> None:
         info_file.unlink(missing_ok=True)
 
 
+def _apply_warmup(twin: Twin, path: Path, console: Console) -> None:
+    from infra import STACK
+
+    from ops.demo.warmup import apply_policy
+    from ops.warmup.policy import PolicyError
+
+    try:
+        provisioned = apply_policy(twin, path, STACK)
+    except PolicyError as error:
+        twin.stop()
+        console.print(f"[red]error:[/red] {path} is not a valid warm-up policy: {'; '.join(error.problems)}")
+        raise typer.Exit(2) from error
+    shown = ", ".join(f"{name} {count}" for name, count in sorted(provisioned.items())) or "none"
+    console.print(f"warm-up policy {path} applied; provisioned environments: {shown}")
+
+
 def demo(
     users: Annotated[int, typer.Option("--users", min=2, max=200, help="Simulated users.")] = Plan.users,
     rounds: Annotated[
@@ -59,6 +75,14 @@ def demo(
     preview_dir: Annotated[
         Path, typer.Option("--preview-dir", help="Where the dashboard preview (PNG + index.html) is written.")
     ] = Path("out/demo-dashboard"),
+    warmup_policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--warmup-policy",
+            help="Apply this warm-up policy (e.g. warmup.yaml) to the twin first: its provisioned "
+            "concurrency is initialized before the traffic, and the report's cold-start rate shows the effect.",
+        ),
+    ] = None,
 ) -> None:
     """Start the local twin, drive a scripted day of traffic from simulated users over real
     HTTP and WebSocket connections, and print a summary.
@@ -70,6 +94,8 @@ def demo(
     console.print(f"starting the local twin, then {users} users for {rounds} rounds...")
     twin = start_twin(TwinConfig(port=port))
     try:
+        if warmup_policy is not None:
+            _apply_warmup(twin, warmup_policy, console)
         outcome = run_day(twin, plan, console)
         ok = report(twin, outcome, console)
         project_cost(twin, users, console)

@@ -44,6 +44,14 @@ RoleOption = Annotated[
     ),
 ]
 FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+InfoFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--info-file",
+        help="Target the local twin described by this file (`ops local up --info-file`): its "
+        "endpoint and its function names.",
+    ),
+]
 
 
 @dataclass
@@ -55,6 +63,8 @@ class Session:
     cloudwatch: Any
     logs: Any
     client: Any
+    # The local twin's function names by model name (from --info-file); empty for a stage.
+    twin_functions: dict[str, str]
 
 
 def _fail(message: str, hint: str = "") -> typer.Exit:
@@ -64,7 +74,34 @@ def _fail(message: str, hint: str = "") -> typer.Exit:
     return typer.Exit(2)
 
 
-def _session(policy_path: Path, stage: str, region: str, endpoint: str | None, role: str | None) -> Session:
+def _twin_info(path: Path) -> dict[str, Any]:
+    try:
+        info = json.loads(path.read_text())
+    except OSError as error:
+        raise _fail(
+            f"cannot read {path}: {error.strerror or error}",
+            f"start the twin with `ops local up --info-file {path}`",
+        ) from error
+    except ValueError as error:
+        raise _fail(f"{path} is not JSON (expected the file `ops local up --info-file` writes)") from error
+    if not isinstance(info, dict) or not isinstance(info.get("functions"), dict) or not info.get("aws_endpoint_url"):
+        raise _fail(f"{path} is not an info file of the local twin (no aws_endpoint_url / functions)")
+    return info
+
+
+def _session(
+    policy_path: Path,
+    stage: str,
+    region: str,
+    endpoint: str | None,
+    role: str | None,
+    info_file: Path | None = None,
+) -> Session:
+    twin_functions: dict[str, str] = {}
+    if info_file is not None:
+        info = _twin_info(info_file)
+        endpoint = endpoint or str(info["aws_endpoint_url"])
+        twin_functions = {str(k): str(v) for k, v in info["functions"].items()}
     try:
         policy = load_policy(policy_path, STACK)
     except PolicyError as error:
@@ -82,7 +119,7 @@ def _session(policy_path: Path, stage: str, region: str, endpoint: str | None, r
         raise _fail("no AWS credentials", "configure a profile or pass --endpoint-url for the local twin") from error
     except (BotoCoreError, ClientError) as error:
         raise _fail(f"cannot reach AWS: {error}", "check --endpoint-url / --region and your network") from error
-    place = Place(STACK, stage, region, account, role or "")
+    place = Place(STACK, stage, region, account, role or "", twin_functions)
     return Session(
         policy,
         place,
@@ -91,6 +128,7 @@ def _session(policy_path: Path, stage: str, region: str, endpoint: str | None, r
         client("cloudwatch"),
         client("logs"),
         client,
+        twin_functions,
     )
 
 
@@ -147,11 +185,12 @@ def plan_command(
     region: RegionOption = "us-east-1",
     endpoint_url: EndpointOption = None,
     scheduler_role_arn: RoleOption = None,
+    info_file: InfoFileOption = None,
     format: FormatOption = "table",
 ) -> None:
     """Show what `apply` would change, with the reason, and what the policy costs a month."""
     _check_format(format)
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn, info_file)
     changes = _changes(session)
     if format == "json":
         costs = [c.to_dict() for c in policy_costs(session.policy, STACK, load_price_sheet())]
@@ -168,10 +207,11 @@ def apply_command(
     region: RegionOption = "us-east-1",
     endpoint_url: EndpointOption = None,
     scheduler_role_arn: RoleOption = None,
+    info_file: InfoFileOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before changing.")] = False,
 ) -> None:
     """Make AWS match the policy (idempotent: a second run changes nothing)."""
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn, info_file)
     changes = _changes(session)
     _show_changes(changes)
     if not changes:
@@ -204,15 +244,16 @@ def status_command(
     region: RegionOption = "us-east-1",
     endpoint_url: EndpointOption = None,
     scheduler_role_arn: RoleOption = None,
+    info_file: InfoFileOption = None,
     days: Annotated[int, typer.Option("--days", min=1, max=455, help="How far back.")] = 7,
     format: FormatOption = "table",
 ) -> None:
     """Drift against the policy and the cold-start rate real traffic saw (warm-ups excluded)."""
     _check_format(format)
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn, info_file)
     changes = _changes(session)
     try:
-        rates = cold_start_rates(session.cloudwatch, session.logs, STACK, stage, days)
+        rates = cold_start_rates(session.cloudwatch, session.logs, STACK, stage, days, session.twin_functions)
     except (BotoCoreError, ClientError) as error:
         raise _fail(f"cannot read metrics or logs: {error}") from error
     if format == "json":
@@ -242,11 +283,12 @@ def verify_command(
     region: RegionOption = "us-east-1",
     endpoint_url: EndpointOption = None,
     scheduler_role_arn: RoleOption = None,
+    info_file: InfoFileOption = None,
 ) -> None:
     """Exit 1 when AWS has drifted from the policy, or when what it warms is not what users
     reach: an API integration that does not invoke the ``live`` alias, or an alias that is
     not on the latest published version (for a cron job or CI)."""
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn, info_file)
     changes = _changes(session)
     _show_changes(changes)
     problems = _alias_problems(session)
@@ -262,6 +304,11 @@ def verify_command(
 
 
 def _alias_problems(session: Session) -> list[str]:
+    if session.twin_functions:
+        # The twin's gateway invokes every function's live alias (ops/local/runtime.py) and
+        # runs one published version: there is no deployed API or alias to inspect.
+        console.print("the local twin invokes every function through its live alias (alias checks are for stages)")
+        return []
     client = session.client
     try:
         return alias_problems(

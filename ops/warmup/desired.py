@@ -5,6 +5,7 @@ so the template and `apply` create the same things and agree."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,9 @@ class Place:
     region: str
     account: str
     scheduler_role_arn: str = ""
+    # Physical function names by model name where they are not the stage's (the local twin's,
+    # read from its info file); empty: ``<stack>-<stage>-<function>``.
+    physical_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def group(self) -> str:
@@ -106,13 +110,16 @@ class Place:
         """Prefix of every scheduled action the policy owns."""
         return f"{stack_name(self.stack, self.stage)}-warmup-"
 
+    def physical_name(self, name: str) -> str:
+        """The deployed name of function ``name`` (model name)."""
+        return self.physical_names.get(name) or function_name(self.stack, self.stage, self.stack.function(name))
+
     def function_arn(self, name: str) -> str:
         """The ARN of the function's ``live`` alias: what pings invoke, as the APIs do."""
-        physical = function_name(self.stack, self.stage, self.stack.function(name))
-        return f"arn:aws:lambda:{self.region}:{self.account}:function:{physical}:{ALIAS}"
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.physical_name(name)}:{ALIAS}"
 
     def resource_id(self, name: str) -> str:
-        return f"function:{function_name(self.stack, self.stage, self.stack.function(name))}:{ALIAS}"
+        return f"function:{self.physical_name(name)}:{ALIAS}"
 
     def role_arn(self) -> str:
         return self.scheduler_role_arn or (
