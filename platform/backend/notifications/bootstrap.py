@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from backend.notifications.channels import Channel, SnsEmailChannel, WebhookChannel
 from backend.notifications.config import NotifierSettings, destinations, get_notifier_settings
 from backend.notifications.service import Notifier
+from backend.snapstart import after_restore
 
 _CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
 _current: dict[str, Notifier] = {}
@@ -22,6 +23,9 @@ _current: dict[str, Notifier] = {}
 def _client(service: str, region: str) -> Any:
     make: Any = boto3.client
     return make(service, region_name=region, config=_CLIENT_CONFIG)
+
+
+after_restore(_client.cache_clear)  # restored copies must not share the snapshot's connections
 
 
 @lru_cache(maxsize=16)
