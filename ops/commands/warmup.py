@@ -154,8 +154,20 @@ def _show_changes(changes: list[Change]) -> None:
 
 def _show_costs(session: Session) -> list[dict[str, Any]]:
     costs = [c.to_dict() for c in policy_costs(session.policy, STACK, load_price_sheet())]
-    table = Table(title="monthly cost of the policy (USD, no free tier)")
-    for column in ("function", "method", "N", "hours/month", "cost", "as pings", "as provisioned", "cheaper"):
+    table = Table(title="monthly cost of the policy, and of each method for the same environments (USD, no free tier)")
+    columns = (
+        "function",
+        "method",
+        "N",
+        "hours/month",
+        "cost",
+        "as pings",
+        "as provisioned",
+        "as snapstart",
+        "snapstart break-even (restores/month)",
+        "cheaper",
+    )
+    for column in columns:
         table.add_column(column, justify="right" if column not in ("function", "method", "cheaper") else "left")
     for c in costs:
         table.add_row(
@@ -166,10 +178,16 @@ def _show_costs(session: Session) -> list[dict[str, Any]]:
             f"{c['monthly_cost']:.2f}",
             f"{c['ping_cost']:.2f}",
             f"{c['provisioned_cost']:.2f}",
+            f"{c['snapstart_cost']:.2f} ({c['snapstart_restores']:,.0f} restores)",
+            f"{c['snapstart_break_even_restores']:,.0f}",
             c["cheaper"],
         )
     console.print(table)
     console.print(f"total: ${sum(c['monthly_cost'] for c in costs):.2f} a month")
+    console.print(
+        "snapstart: the live version's snapshot cached all month plus one restore per environment per window "
+        "hour (assumed); below the break-even number of restores it is the cheapest of the three"
+    )
     return costs
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from infra.model import Stack
 from infra.template import synthesize
 
+from ops.warmup.template import repository_snapstart
+
 # Modules that register template contributors on import (``infra.template.register_contributor``).
 # infra may not import them (dependencies point from the kit to infra), so ops does.
 CONTRIBUTOR_MODULES: tuple[str, ...] = ("ops.warmup.template", "dashboards.template", "alarms.template")
@@ -26,4 +28,5 @@ def build_template(stack: Stack, stage: str, code_hashes: Mapping[str, str] | No
     parameter -> SHA-256 of the zip deployed under it) decides each function's published
     version; without it (``ops stack synth``) the backend's source files are hashed."""
     load_contributors()
-    return synthesize(stack, stage, code_hashes=code_hashes)
+    # SnapStart is a property of the function resource itself, so the policy sets it on the model.
+    return synthesize(repository_snapstart(stack), stage, code_hashes=code_hashes)

@@ -187,6 +187,8 @@ def desired_state(policy: Policy, place: Place) -> State:
     for function_policy in policy.functions:
         if function_policy.method == "ping":
             _pings(place, function_policy, state)
-        else:
+        elif function_policy.method == "provisioned":
             _provisioned(place, function_policy, state)
+        # snapstart: a property of the function's published versions (the template sets it);
+        # nothing to schedule or scale.
     return state

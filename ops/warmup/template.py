@@ -7,11 +7,12 @@ ops side, since infra does not import ops.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from infra.model import Stack
-from infra.template import register_contributor
+from infra.template import TemplateError, register_contributor
 from infra.template.names import camel, function_alias_id, function_id, stack_name
 
 from ops.warmup.desired import DIMENSION, Place, desired_state
@@ -93,6 +94,10 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
         }
     for target in state.targets.values():
         name = next(p.function for p in policy.functions if place.resource_id(p.function) == target.resource_id)
+        if stack.function(name).snap_start:
+            raise TemplateError(
+                f"{name}: SnapStart cannot be combined with provisioned concurrency (Lambda refuses it)"
+            )
         alias = function_alias_id(stack.function(name))
         actions = [a for a in state.actions.values() if a.resource_id == target.resource_id]
         properties: dict[str, Any] = {
@@ -118,6 +123,22 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
             "Properties": properties,
         }
     return out
+
+
+def with_snapstart(stack: Stack, policy: Policy) -> Stack:
+    """``stack`` with SnapStart on for every function the policy gives ``method: snapstart``
+    (the function's own property, so infra's function resource carries it)."""
+    chosen = {p.function for p in policy.functions if p.method == "snapstart"}
+    if not chosen:
+        return stack
+    return replace(stack, functions=tuple(replace(f, snap_start=f.name in chosen) for f in stack.functions))
+
+
+def repository_snapstart(stack: Stack) -> Stack:
+    """``with_snapstart`` for the repository's warmup.yaml (unchanged without one)."""
+    if not REPOSITORY_POLICY.exists():
+        return stack
+    return with_snapstart(stack, load_policy(REPOSITORY_POLICY, stack))
 
 
 def warmup_contributor(stack: Stack, stage: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from infra.model import Function
 from infra.template import checkov, iam, names
 from infra.template.code_hash import code_digest, version_digest
 from infra.template.context import SynthContext
+from infra.template.errors import TemplateError
 from infra.template.intrinsics import get_att, ref, sub
 
 
@@ -45,6 +46,27 @@ def environment(ctx: SynthContext, function: Function) -> dict[str, Any]:
     return variables
 
 
+SNAPSTART_MIN_PYTHON = (3, 12)
+SNAPSTART_MAX_EPHEMERAL_MB = 512
+
+
+def snapstart_problems(function: Function) -> list[str]:
+    """What Lambda refuses in ``function``'s configuration when SnapStart is on (empty: none)."""
+    problems = []
+    version = function.runtime.removeprefix("python").split(".")
+    if (
+        not function.runtime.startswith("python")
+        or tuple(int(v) for v in version if v.isdigit()) < SNAPSTART_MIN_PYTHON
+    ):
+        problems.append(f"SnapStart needs python3.12 or later, {function.name} runs {function.runtime}")
+    if function.ephemeral_storage_mb > SNAPSTART_MAX_EPHEMERAL_MB:
+        problems.append(
+            f"SnapStart allows at most {SNAPSTART_MAX_EPHEMERAL_MB} MB of ephemeral storage, "
+            f"{function.name} has {function.ephemeral_storage_mb} MB"
+        )
+    return problems
+
+
 def _function(ctx: SynthContext, function: Function) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "FunctionName": names.function_name(ctx.stack, ctx.stage.name, function),
@@ -63,6 +85,14 @@ def _function(ctx: SynthContext, function: Function) -> dict[str, Any]:
         "KmsKeyArn": get_att(names.DATA_KEY, "Arn"),
         "TracingConfig": {"Mode": "Active"},
     }
+    if function.ephemeral_storage_mb != SNAPSTART_MAX_EPHEMERAL_MB:
+        properties["EphemeralStorage"] = {"Size": function.ephemeral_storage_mb}
+    if function.snap_start:
+        problems = snapstart_problems(function)
+        if problems:
+            raise TemplateError("; ".join(problems))
+        # Snapshots are taken of published versions, which the live alias serves.
+        properties["SnapStart"] = {"ApplyOn": "PublishedVersions"}
     skips = ["CKV_AWS_116", "CKV_AWS_117"]
     if function.reserved_concurrency is not None:
         properties["ReservedConcurrentExecutions"] = function.reserved_concurrency

@@ -16,7 +16,7 @@ from infra.template.code_hash import source_digest
 
 from alarms.template import alarm_resources
 from ops.warmup.policy import parse_policy
-from ops.warmup.template import resources_for
+from ops.warmup.template import resources_for, with_snapstart
 
 POLICIES: dict[str, dict[str, Any]] = {
     "none": {},
@@ -28,11 +28,13 @@ POLICIES: dict[str, dict[str, Any]] = {
         "websocket": {"method": "provisioned", "concurrency": 3, "windows": ["always"]},
         "call": {"method": "provisioned", "concurrency": 2, "windows": [{"cron": "cron(* 9-11 ? * MON-FRI *)"}]},
     },
+    "snapstart": {"chat": {"method": "snapstart"}, "websocket": {"method": "snapstart", "windows": ["always"]}},
 }
 
 
 def _template(policy: dict[str, Any], stack: Stack = STACK, **kwargs: Any) -> dict[str, Any]:
     parsed = parse_policy({"functions": policy}, stack)
+    stack = with_snapstart(stack, parsed)
 
     def warmup(s: Stack, stage: str) -> dict[str, Any]:
         return resources_for(parsed, s, stage)
@@ -99,6 +101,11 @@ def test_every_caller_targets_the_live_alias(method: str) -> None:
     if schedules:
         role = template["Resources"]["WarmupSchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
         assert all(r["Ref"] in aliases for r in role["Statement"][0]["Resource"])
+    snapped = {k for k, r in _of_type(template, "AWS::Lambda::Function").items() if r.get("SnapStart") is not None}
+    expected = {names.function_id(STACK.function(f)) for f in POLICIES[method]} if method == "snapstart" else set()
+    assert snapped == expected
+    for logical_id in snapped:
+        assert template["Resources"][logical_id]["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
     targets = _of_type(template, "AWS::ApplicationAutoScaling::ScalableTarget")
     assert bool(targets) == (method == "provisioned")
     for logical_id, target in targets.items():
@@ -156,3 +163,11 @@ def test_without_a_zip_the_source_files_decide(tmp_path: Path) -> None:
     assert source_digest.__wrapped__(root) == first  # caches are not code
     (root / "handlers" / "chat.py").write_text("x = 2\n")
     assert source_digest.__wrapped__(root) != first
+
+
+def test_turning_snapstart_on_publishes_a_new_version_of_that_function_only() -> None:
+    code_hashes = {names.code_key_parameter(STACK.functions[0]): "a" * 64}
+    before = _version_ids(_template({}, code_hashes=code_hashes))
+    after = _version_ids(_template(POLICIES["snapstart"], code_hashes=code_hashes))
+    changed = {f for f in before if before[f] != after[f]}
+    assert changed == {names.function_id(STACK.function(f)) for f in POLICIES["snapstart"]}
