@@ -93,7 +93,9 @@ def _known_domain_error(error: BaseException) -> OpsError | None:
     for kind in filter(None, bad_input):
         if isinstance(error, kind):
             problems = [str(p) for p in getattr(error, "problems", ())]
-            return BadInput(str(error), *problems)
+            if problems:
+                return BadInput(f"{len(problems)} problem(s) in the input:", *problems)
+            return BadInput(str(error))
     failed = [loaded("ops.deploy.errors", "DeployError")]
     for kind in filter(None, failed):
         if isinstance(error, kind):

@@ -26,7 +26,7 @@ INFO_FILE_HELP = (
     "other commands read it to target the twin instead of a deployed stack."
 )
 FORMAT_HELP = "How to print the result."
-OUTPUT_HELP = "Write the result to this file instead of standard output."
+OUTPUT_HELP = "Write the result to this file (without it: standard output, unless the command says otherwise)."
 
 StageOption = Annotated[str, typer.Option("--stage", "-s", help=STAGE_HELP)]
 RegionOption = Annotated[str | None, typer.Option("--region", help=REGION_HELP)]

@@ -101,13 +101,18 @@ def emit_text(text: str, output: Path | None = None) -> None:
 
 def _render(renderables: Sequence[Any], to_file: bool) -> str:
     from rich.console import Console
+    from rich.text import Text
 
     buffer = io.StringIO()
     # To a file: plain text, wide enough that tables are not folded; on a terminal: colours.
     terminal = not to_file and sys.stdout.isatty()
-    console = Console(file=buffer, width=200 if to_file else None, no_color=to_file, force_terminal=terminal)
+    # On a terminal its width and colours; elsewhere (a file, a pipe) plain and wide enough
+    # that tables are not folded.
+    console = Console(file=buffer, width=None if terminal else 200, no_color=not terminal, force_terminal=terminal)
     for item in renderables:
-        console.print(item)
+        # rich Text is printed as is (no markup, no wrapping: links in it must stay whole).
+        plain = isinstance(item, Text)
+        console.print(item, soft_wrap=plain, emoji=not plain, highlight=not plain)
     return buffer.getvalue()
 
 
