@@ -4,8 +4,6 @@ shows what the policy does for users."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from infra.model import Stack
 
 from ops.local import names
@@ -14,13 +12,12 @@ from ops.local.twin import Twin
 from ops.warmup.aws import apply_changes, read_state
 from ops.warmup.desired import Place, desired_state
 from ops.warmup.plan import plan
-from ops.warmup.policy import load_policy
+from ops.warmup.policy import Policy
 
 
-def apply_policy(twin: Twin, policy_path: Path, stack: Stack) -> dict[str, int]:
-    """Apply ``policy_path`` to the running twin (raises PolicyError when it is invalid) and
-    wait until its provisioned environments are initialized; returns them per function."""
-    policy = load_policy(policy_path, stack)
+def apply_policy(twin: Twin, policy: Policy, stack: Stack) -> dict[str, int]:
+    """Apply ``policy`` to the running twin as `ops warmup apply --info-file` would, and wait
+    until its provisioned environments are initialized; returns them per function."""
     endpoint = twin.info.aws_endpoint_url
     place = Place(stack, "local", names.REGION, names.ACCOUNT_ID, physical_names=twin.info.functions)
     scheduler, autoscaling = client(endpoint, "scheduler"), client(endpoint, "application-autoscaling")
