@@ -88,20 +88,27 @@ def _typing(table: Table, caller: Caller, connection_id: str, frame: TypingFrame
     require_membership(table, frame.conversationId, caller.user_id)
     conversation = conversations.get(table, frame.conversationId)
     others = [p for p in (conversation or {}).get("participants", []) if p != caller.user_id]
-    realtime.push(table, others, events.typing(frame.conversationId, caller.user_id))
+    realtime.push(table, others, events.typing(frame.conversationId, caller.user_id), kind="typing")
 
 
 def _mark_read(table: Table, caller: Caller, connection_id: str, frame: MarkReadFrame) -> None:
     messages.mark_read(table, caller, frame.conversationId, frame.messageId)
     conversation = conversations.get(table, frame.conversationId)
     others = [p for p in (conversation or {}).get("participants", []) if p != caller.user_id]
-    realtime.push(table, others, events.message_read(frame.conversationId, caller.user_id, frame.messageId))
+    realtime.push(
+        table, others, events.message_read(frame.conversationId, caller.user_id, frame.messageId), kind="read"
+    )
 
 
 def _call_signal(table: Table, caller: Caller, connection_id: str, frame: CallSignalFrame) -> None:
     call = calls.signal_targets(table, caller, frame.callId)
     others = [p for p in call["participants"] if p != caller.user_id]
-    realtime.push(table, others, events.call_signal(frame.callId, caller.user_id, frame.signalType, frame.payload))
+    realtime.push(
+        table,
+        others,
+        events.call_signal(frame.callId, caller.user_id, frame.signalType, frame.payload),
+        kind="signal",
+    )
 
 
 def _ping(table: Table, caller: Caller, connection_id: str, frame: Any) -> None:
