@@ -56,11 +56,22 @@ CHECKS = (
     "canary_failed",
 )
 # Checks that apply per function (and so take ``functions:`` overrides).
-FUNCTION_CHECKS = tuple(
-    c
-    for c in CHECKS
-    if c.startswith(("lambda_", "fanout_", "dependency_")) and c != "lambda_account_concurrency"
-) + ("auth_keys_unavailable", "rate_limited")
+FUNCTION_CHECKS = (
+    "lambda_error_rate",
+    "lambda_throttle_rate",
+    "lambda_duration_p90",
+    "lambda_concurrency",
+    "lambda_cold_start_rate",
+    "lambda_error_count",
+    "fanout_failure_rate",
+    "fanout_latency_p90",
+    "dependency_errors",
+    "dependency_throttles",
+    "auth_keys_unavailable",
+    "rate_limited",
+    "websocket_connects_refused_rate",
+    "canary_failed",
+)
 
 
 class ThresholdsError(ValueError):
@@ -175,7 +186,8 @@ def _check(key: str, raw: Mapping[str, Any], where: str) -> Check:
         raise ThresholdsError(f"{where}: the warning level ({warning:g}) is above the critical one ({critical:g})")
     min_samples = _number(raw.get("min_samples", 0.0), f"{where}.min_samples")
     max_samples = _number(raw.get("max_samples", 0.0), f"{where}.max_samples")
-    assert min_samples is not None and max_samples is not None
+    assert min_samples is not None
+    assert max_samples is not None
     if min_samples < 0:
         raise ThresholdsError(f"{where}.min_samples: must not be negative")
     if max_samples < 0:

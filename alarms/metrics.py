@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from infra.model import Function, Stack
+from infra.template import bucket as bucket_template
 
 from alarms.target import Target
 
@@ -57,8 +58,8 @@ CANARY_CHECKS = (
     ("rest", "CanaryRestSuccess", "CanaryRestLatency"),
     ("websocket", "CanaryWebSocketSuccess", "CanaryWebSocketLatency"),
 )
-# The name of the S3 request-metrics configuration the template puts on the bucket.
-BUCKET_REQUEST_METRICS_FILTER = "EntireBucket"
+# The S3 request-metrics configuration the template puts on the bucket (its FilterId).
+BUCKET_REQUEST_METRICS_FILTER = bucket_template.BUCKET_REQUEST_METRICS_FILTER
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from infra.model import Function, Stack
 from infra.template import names, register_contributor
-from infra.template.intrinsics import get_att, ref, sub
+from infra.template.intrinsics import arn, get_att, ref, sub
 
 from alarms.build import build_alarms
 from alarms.render import cloudformation_resources
@@ -136,13 +136,23 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
                     "Version": "2012-10-17",
                     "Statement": [
                         {
+                            # Alarms about the alarm path (the notifier failing, SNS failing to
+                            # deliver to it) notify people here directly, bypassing the notifier.
+                            "Sid": "AlarmPathAlarmsOfThisAccountPublish",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": ref(EMAIL_TOPIC),
+                            "Condition": {"ArnLike": {"aws:SourceArn": arn("cloudwatch", "alarm:*")}},
+                        },
+                        {
                             "Sid": "DenyPlainHttp",
                             "Effect": "Deny",
                             "Principal": "*",
                             "Action": "sns:Publish",
                             "Resource": ref(EMAIL_TOPIC),
                             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                        }
+                        },
                     ],
                 },
             },

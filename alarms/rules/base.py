@@ -115,9 +115,7 @@ def rate_queries(
     return tuple(queries)
 
 
-def count_source(
-    check: Check, numerator: MetricStat, traffic: Sequence[MetricStat], *, label: str
-) -> dict[str, Any]:
+def count_source(check: Check, numerator: MetricStat, traffic: Sequence[MetricStat], *, label: str) -> dict[str, Any]:
     """What a count alarm watches, as ``levels`` keywords: ``numerator`` itself when the check
     has no ``max_samples``; otherwise metric math that reads 0 once the traffic (sum of
     ``traffic``) reaches ``max_samples`` in a period. There the matching rate alarm decides,

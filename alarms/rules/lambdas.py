@@ -31,10 +31,7 @@ def concurrency_limit(ctx: RuleContext, function: Function) -> tuple[int, str]:
 def _error_count(ctx: RuleContext, function: Function, where: Where, route: Route | None) -> list[AlarmSpec]:
     name = function.name
     check = ctx.thresholds.check("lambda_error_count", name)
-    if check.max_samples > 0:
-        scope = f" (while under {number(check.max_samples)} invocations a period)"
-    else:
-        scope = ""
+    scope = f" (while under {number(check.max_samples)} invocations a period)" if check.max_samples > 0 else ""
     return levels(
         ctx,
         check,
@@ -55,7 +52,9 @@ def _error_count(ctx: RuleContext, function: Function, where: Where, route: Rout
         unit="count",
         route=route,
         **count_source(
-            check, lambda_metric(ctx.target, function, "Errors"), [lambda_metric(ctx.target, function, "Invocations")],
+            check,
+            lambda_metric(ctx.target, function, "Errors"),
+            [lambda_metric(ctx.target, function, "Invocations")],
             label="Errors (thin traffic)",
         ),
     )

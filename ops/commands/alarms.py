@@ -291,9 +291,7 @@ def deploy(
         with progress() as bar:
             task = bar.add_task("putting alarms", total=len(alarm_set))
             for spec in alarm_set.alarms:
-                cloudwatch.put_metric_alarm(
-                    **metric_alarm_args(spec, alarm_set.topic_arn, alarm_set.email_topic_arn)
-                )
+                cloudwatch.put_metric_alarm(**metric_alarm_args(spec, alarm_set.topic_arn, alarm_set.email_topic_arn))
                 bar.advance(task)
             for composite in alarm_set.composites:
                 try:

@@ -42,8 +42,15 @@ def connect(event: dict[str, Any], verifier: TokenVerifier) -> dict[str, Any]:
     try:
         claims = verifier.verify(query.get("token"))
     except TokenRefused as refused:
-        logger.info("connection refused", extra={"reason": refused.reason})
         tracer.put_annotation("outcome", "unauthorized")
+        if query.get("canary") == "1" and not query.get("token"):
+            # The outage canary's tokenless probe: refused as expected, not a failing client.
+            logger.info("canary probe refused as expected")
+            return UNAUTHORIZED
+        logger.info("connection refused", extra={"reason": refused.reason})
+        # API Gateway records a refused $connect only as an IntegrationError: count it here so
+        # the websocket_connects_refused_rate alarm can watch it.
+        metrics.add_metric(name="ConnectsRefused", unit=MetricUnit.Count, value=1)
         return UNAUTHORIZED
     except KeysUnavailable:
         logger.warning("connection refused: signing keys unavailable")

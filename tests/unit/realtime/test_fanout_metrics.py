@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ops.local import emf
-
 from tests.support.api import Api
 from tests.support.realtime import FakeSender, Socket
 
