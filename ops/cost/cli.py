@@ -37,6 +37,7 @@ from ops.cost.reports.numbers import money, quantity, unit_price
 from ops.cost.series import summarise
 from ops.cost.usage import load_usage
 from ops.cost.user_tiers import DEFAULT_TIERS, parse_budgets, parse_tiers
+from ops.cost.scheduled_usage import scheduled_fixed_usage
 from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
 
 EXIT_OVER_BUDGET = 1
@@ -256,6 +257,8 @@ def project_command(
                 else (counted_alarms.high_resolution if counted_alarms else 0),
             )
         ]
+        # The canary runs every minute whatever the users: every tier pays for it.
+        fixed += scheduled_fixed_usage(STACK)
         if not no_warmup:
             policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
             if policy is not None:
