@@ -34,10 +34,10 @@ from ops.cost.projection import ProjectionOptions, project
 from ops.cost.rates import RateAssumptions, per_user_rates
 from ops.cost.reports import render_bill, render_projection
 from ops.cost.reports.numbers import money, quantity, unit_price
+from ops.cost.scheduled_usage import scheduled_fixed_usage
 from ops.cost.series import summarise
 from ops.cost.usage import load_usage
 from ops.cost.user_tiers import DEFAULT_TIERS, parse_budgets, parse_tiers
-from ops.cost.scheduled_usage import scheduled_fixed_usage
 from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
 
 EXIT_OVER_BUDGET = 1
