@@ -56,3 +56,20 @@ def test_failures_of_any_kind_are_divided_by_posts_of_the_same_kinds(api: Api, s
     assert totals["FanoutFailures"] == 1
     assert "FanoutDeliveries" in totals
     assert "MessagesDelivered" not in totals
+
+
+def test_a_refused_token_is_counted_and_the_canarys_probe_is_not(sender: FakeSender, capsys) -> None:
+    from backend.handlers import websocket
+
+    from tests.support.lambda_context import FakeLambdaContext
+    from tests.support.realtime import ws_event
+
+    capsys.readouterr()
+    # Given a client with an expired or missing token, when it connects: refused and counted
+    assert Socket(sender, "garbage").connect() == 401
+    assert emitted(capsys.readouterr().out).get("ConnectsRefused") == 1
+    # Given the canary's tokenless probe, when it connects: refused as expected, not counted
+    probe = ws_event("$connect", "canary-probe=")
+    probe["queryStringParameters"] = {"canary": "1"}
+    assert websocket.handler(probe, FakeLambdaContext("websocket"))["statusCode"] == 401
+    assert "ConnectsRefused" not in emitted(capsys.readouterr().out)
