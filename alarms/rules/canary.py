@@ -33,11 +33,15 @@ def alarms(ctx: RuleContext) -> list[AlarmSpec]:
                 function.name,
                 ctx.target.log_group(function),
             )
+
+            def condition(_level: float, failure: str = failure) -> str:
+                return f"probe failed or missing ({failure})"
+
             out += levels(
                 ctx,
                 ctx.thresholds.check("canary_failed", function.name),
                 where,
-                condition=lambda _level, failure=failure: f"probe failed or missing ({failure})",
+                condition=condition,
                 means=(
                     f"The {api} is unreachable or failing for everyone, whatever the traffic (or the canary itself "
                     "cannot run or report, which hides outages)."
