@@ -109,7 +109,7 @@ def test_cli_projects_from_cloudwatch(traffic, runner):
 
 def test_export_then_project_matches_the_direct_pull(traffic, runner, tmp_path):
     out = tmp_path / "usage.parquet"
-    exported = runner.invoke(app, ["export-metrics", "--out", str(out), "--days", "1"])
+    exported = runner.invoke(app, ["export-metrics", "--output", str(out), "--days", "1"])
     direct = runner.invoke(
         app, ["project", "--cloudwatch", "--days", "1", "-f", "json", "--dashboards", "0", "--alarms", "0"]
     )
@@ -177,5 +177,5 @@ def test_unreachable_endpoint_exits_3(runner, monkeypatch):
 
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert "error: AWS: Could not connect" in result.stderr
+    assert "error: cannot reach AWS for cloudwatch" in result.stderr
     assert "Traceback" not in result.stderr
