@@ -8,7 +8,8 @@ from typing import Any
 from infra.model import Function
 from infra.template import names
 from infra.template.context import SynthContext
-from infra.template.intrinsics import get_att, ref, sub
+from infra.template.functions import alias_arn
+from infra.template.intrinsics import get_att, sub
 
 
 def schedule_id(function: Function) -> str:
@@ -47,8 +48,7 @@ def _role(ctx: SynthContext, function: Function) -> dict[str, Any]:
                             {
                                 "Effect": "Allow",
                                 "Action": "lambda:InvokeFunction",
-                                # The live alias, which the schedule invokes (never $LATEST).
-                                "Resource": ref(names.function_alias_id(function)),
+                                "Resource": alias_arn(function),
                             }
                         ],
                     },
@@ -69,7 +69,8 @@ def _schedule(ctx: SynthContext, function: Function) -> dict[str, Any]:
             "FlexibleTimeWindow": {"Mode": "OFF"},
             "State": "ENABLED",
             "Target": {
-                "Arn": ref(names.function_alias_id(function)),
+                # Like every caller, the schedule invokes the function's live alias.
+                "Arn": alias_arn(function),
                 "RoleArn": get_att(schedule_role_id(function), "Arn"),
                 # A late probe says nothing about now: no retries, nothing older than a minute.
                 "RetryPolicy": {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60},
