@@ -265,7 +265,7 @@ def project_command(
             cognito_plan=cognito_plan.value,
             log_retention_days=log_retention_days,
             free_tier=free_tier.value,
-            point_in_time_recovery=bool(getattr(STACK.table, "point_in_time_recovery", False)),
+            point_in_time_recovery=STACK.table.point_in_time_recovery,
         )
         projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets)
         text = render_projection(projection, fmt.value)

@@ -50,6 +50,8 @@ class ObservedUsage:
     websocket_connects: float = 0.0
     websocket_connection_minutes: float | None = None
     dynamodb_write_units: float = 0.0
+    # Writes of the table itself (its local secondary indexes included): what PITR backs up.
+    dynamodb_table_write_units: float = 0.0
     dynamodb_read_units: float = 0.0
     s3_storage_growth_bytes: float | None = None
     s3_put_requests: float = 0.0
@@ -98,6 +100,7 @@ def observe(summary: MetricSummary, stack: Stack, window_hours: float | None = N
         websocket_connects=_total(summary, stack, "apigateway.websocket_connects"),
         websocket_connection_minutes=_app_total(app_series, CONNECTION_MINUTES),
         dynamodb_write_units=_total(summary, stack, "dynamodb.write_units"),
+        dynamodb_table_write_units=_table_only(summary, stack, "dynamodb.write_units"),
         dynamodb_read_units=_total(summary, stack, "dynamodb.read_units"),
         s3_storage_growth_bytes=_storage_growth(summary, stack, window, notes),
         s3_put_requests=_largest_filter(summary, stack, "s3.put_requests"),
@@ -138,6 +141,14 @@ def _by_resource(summary: MetricSummary, entry: WantedMetric, stack: Stack) -> d
 
 def _total(summary: MetricSummary, stack: Stack, key: str) -> float:
     return sum(_by_resource(summary, wanted(key), stack).values())
+
+
+def _table_only(summary: MetricSummary, stack: Stack, key: str) -> float:
+    # The TableName-only series: the base table (LSI writes are consumed from the table's own
+    # capacity and reported there); GSIs report under TableName+GlobalSecondaryIndexName.
+    entry = wanted(key)
+    found = _matching(summary, entry, stack)
+    return sum(s.total for series in found.values() for s in series if s.dimension_names == entry.dimension_sets[0])
 
 
 def _largest_filter(summary: MetricSummary, stack: Stack, key: str) -> float:

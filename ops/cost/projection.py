@@ -38,7 +38,9 @@ class ProjectionOptions:
         X-Ray's default sampling rule: the first request each second, then 5% of the rest,
         per function.
     point_in_time_recovery
-        Whether the table's PITR backups are billed (the stack model's table flag when it has one).
+        Whether the table's PITR backups are billed; ``ops cost project`` passes the stack
+        model's ``Table.point_in_time_recovery``, the flag the template enables PITR from.
+        AWS bills PITR on the table's size with its local secondary indexes, not its GSIs.
     """
 
     months_of_data: int = 12
@@ -169,7 +171,9 @@ def tier_usage(rates: UserRates, stack: Stack, users: int, options: ProjectionOp
                 "write_request_units": rates.dynamodb_write_units * users,
                 "read_request_units": rates.dynamodb_read_units * users,
                 "storage_gb": table_gb,
-                "pitr_storage_gb": table_gb if options.point_in_time_recovery else 0.0,
+                "pitr_storage_gb": (
+                    rates.dynamodb_table_growth_gb * users * months if options.point_in_time_recovery else 0.0
+                ),
             },
             "s3": {
                 "storage_gb": rates.s3_growth_gb * users * months,

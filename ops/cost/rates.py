@@ -53,6 +53,8 @@ class UserRates:
     dynamodb_write_units: float = 0.0
     dynamodb_read_units: float = 0.0
     dynamodb_growth_gb: float = 0.0
+    # The part of the growth in the table itself and its LSIs (GSIs excluded): PITR's size.
+    dynamodb_table_growth_gb: float = 0.0
     s3_growth_gb: float = 0.0
     s3_put_requests: float = 0.0
     s3_get_requests: float = 0.0
@@ -75,6 +77,7 @@ class UserRates:
             "dynamodb_write_request_units": self.dynamodb_write_units,
             "dynamodb_read_request_units": self.dynamodb_read_units,
             "dynamodb_storage_growth_gb": self.dynamodb_growth_gb,
+            "dynamodb_table_growth_gb": self.dynamodb_table_growth_gb,
             "s3_storage_growth_gb": self.s3_growth_gb,
             "s3_put_requests": self.s3_put_requests,
             "s3_get_requests": self.s3_get_requests,
@@ -145,6 +148,10 @@ def per_user_rates(
         dynamodb_write_units=observed.dynamodb_write_units * scale,
         dynamodb_read_units=observed.dynamodb_read_units * scale,
         dynamodb_growth_gb=observed.dynamodb_write_units * assumptions.bytes_per_write_unit / BYTES_PER_GB * scale,
+        dynamodb_table_growth_gb=observed.dynamodb_table_write_units
+        * assumptions.bytes_per_write_unit
+        / BYTES_PER_GB
+        * scale,
         s3_growth_gb=(observed.s3_storage_growth_bytes or 0.0) / BYTES_PER_GB * scale,
         s3_put_requests=observed.s3_put_requests * scale,
         s3_get_requests=observed.s3_get_requests * scale,

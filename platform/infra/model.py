@@ -101,6 +101,9 @@ class Table:
     sort_key: KeyAttribute
     ttl_attribute: str
     global_secondary_indexes: tuple[GlobalSecondaryIndex, ...] = ()
+    # Continuous backups (PITR): the template enables them and the cost projection bills them
+    # on the table's size (its local secondary indexes included, its GSIs not) from this flag.
+    point_in_time_recovery: bool = True
 
     def attribute_definitions(self) -> list[KeyAttribute]:
         """Every attribute used as a key of the table or an index, each once."""

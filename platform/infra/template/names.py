@@ -53,6 +53,12 @@ def function_name(stack: Stack, stage: str, function: Function) -> str:
     return f"{stack_name(stack, stage)}-{function.name}"
 
 
+def rest_api_name(stack: Stack, stage: str) -> str:
+    """Physical name of the REST API in ``stage`` (``chat-platform-dev-rest``), its ``ApiName``
+    metric dimension."""
+    return f"{stack_name(stack, stage)}-rest"
+
+
 def table_name(stack: Stack, stage: str) -> str:
     """Physical name of the table in ``stage`` (same rule as the local twin's provisioning)."""
     return f"{stack_name(stack, stage)}-{stack.table.logical_name}".lower()

@@ -235,7 +235,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
         api.logical_name: {
             "Type": "AWS::ApiGateway::RestApi",
             "Properties": {
-                "Name": f"{ctx.prefix}-rest",
+                "Name": names.rest_api_name(ctx.stack, ctx.stage.name),
                 "Description": f"{ctx.stack.name} REST API ({ctx.stage.name})",
                 "EndpointConfiguration": {"Types": ["REGIONAL"]},
             },

@@ -17,7 +17,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
     properties.update(
         {
             "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": ref(names.DATA_KEY)},
-            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": table.point_in_time_recovery},
             "TimeToLiveSpecification": {"AttributeName": table.ttl_attribute, "Enabled": True},
             "DeletionProtectionEnabled": ctx.stage.protect_data,
         }
