@@ -19,6 +19,8 @@ SERVICES: tuple[str, ...] = (
     "xray",
     "scheduler",
     "sns",
+    "waf",
+    "kms",
     "data_transfer_out_gb",
 )
 CENT = Decimal("0.01")

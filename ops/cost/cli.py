@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,9 +23,11 @@ from rich.table import Table
 
 from ops.aws_clients import aws_client
 from ops.cost.catalogue import GAUGES
-from ops.cost.cloudwatch import count_alarms, count_dashboards, pull_metrics
+from ops.cost.cloudwatch import pull_metrics
 from ops.cost.errors import CostInputError, OptionError
-from ops.cost.fixed_costs import estimated_alarms, estimated_dashboards, observability_usage
+from ops.cost.fixed_costs import observability_usage
+from ops.cost.idle import idle_fixed_usage, template_of
+from ops.cost.inventory import traffic_usage
 from ops.cost.metrics_export import export_format, read_metrics, write_metrics
 from ops.cost.observed import observe
 from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
@@ -49,6 +52,9 @@ app = typer.Typer(
 )
 prices_app = typer.Typer(help="The versioned price sheet: show it, or rebuild it from the AWS Price List API.")
 app.add_typer(prices_app, name="prices")
+
+
+_STAGES = tuple(stage.name for stage in STACK.stages)
 
 
 class FreeTier(StrEnum):
@@ -190,19 +196,14 @@ def project_command(
     cognito_plan: Annotated[
         Plan, typer.Option("--cognito-plan", help="The user pool's feature plan.")
     ] = Plan.essentials,
-    dashboards: Annotated[
-        int | None,
-        typer.Option("--dashboards", min=0, help="Dashboards (default: counted in CloudWatch, else the kit's layout)."),
-    ] = None,
-    alarms: Annotated[
-        int | None,
+    stage: Annotated[
+        str,
         typer.Option(
-            "--alarms", min=0, help="Standard alarms (default: counted in CloudWatch, else the kit's layout)."
+            "--stage",
+            "-s",
+            help="Stage whose template's idle resources (dashboards, alarms, WAF, key...) every tier pays.",
         ),
-    ] = None,
-    high_resolution_alarms: Annotated[
-        int | None, typer.Option("--high-resolution-alarms", min=0, help="High-resolution alarms.")
-    ] = None,
+    ] = "prod",
     minutes_per_connection: Annotated[
         float,
         typer.Option(
@@ -229,7 +230,8 @@ def project_command(
         sheet = load_price_sheet(prices)
         tier_list = parse_tiers(tiers)
         budgets = parse_budgets(budget or [], tier_list)
-        counted_alarms = None
+        if stage not in _STAGES:
+            raise OptionError(f"--stage: unknown stage {stage!r} (known: {', '.join(_STAGES)})")
         if metrics is not None:
             frame = read_metrics(metrics)
             window = None if days is None else days * 24.0
@@ -238,24 +240,12 @@ def project_command(
             with _progress_bar("pulling metrics") as progress:
                 frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
             window = (days or 14) * 24.0
-            if dashboards is None:
-                dashboards = count_dashboards(client)
-            if alarms is None or high_resolution_alarms is None:
-                counted_alarms = count_alarms(client)
         observed = observe(summarise(frame, GAUGES), STACK, window)
         rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
-        fixed = [
-            observability_usage(
-                custom_metrics=observed.custom_metrics,
-                dashboards=estimated_dashboards(STACK) if dashboards is None else dashboards,
-                alarms=alarms
-                if alarms is not None
-                else (counted_alarms.standard if counted_alarms else estimated_alarms(STACK)),
-                high_resolution_alarms=high_resolution_alarms
-                if high_resolution_alarms is not None
-                else (counted_alarms.high_resolution if counted_alarms else 0),
-            )
-        ]
+        template = template_of(STACK, stage)
+        # The app's own metrics as measured; dashboards, alarms, the key and the web ACL from
+        # the stage's template (ops.cost.inventory), never guessed or counted in the account.
+        fixed = [observability_usage(custom_metrics=observed.custom_metrics), idle_fixed_usage(STACK, stage, template)]
         if not no_warmup:
             policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
             if policy is not None:
@@ -267,7 +257,9 @@ def project_command(
             free_tier=free_tier.value,
             point_in_time_recovery=STACK.table.point_in_time_recovery,
         )
-        projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets)
+        projection = project(
+            rates, STACK, tier_list, sheet, options, fixed, budgets, derived=[partial(traffic_usage, template)]
+        )
         text = render_projection(projection, fmt.value)
     _emit(text, output)
     over = projection.over_budget
@@ -279,6 +271,28 @@ def project_command(
                 err=True,
             )
         raise typer.Exit(EXIT_OVER_BUDGET)
+
+
+@app.command("idle")
+def idle_command(
+    stage: Annotated[
+        str, typer.Option("--stage", "-s", help=f"Stage whose template is priced ({' | '.join(_STAGES)}).")
+    ],
+    free_tier: FreeTierOption = FreeTier.always,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    prices: PricesOption = None,
+) -> None:
+    """Price STAGE's month with zero users, from its synthesized template: every line with its meter."""
+    from ops.cost.idle import idle_month
+    from ops.cost.reports.idle import RENDERERS
+
+    with _reported_errors():
+        if stage not in _STAGES:
+            raise OptionError(f"--stage: unknown stage {stage!r} (known: {', '.join(_STAGES)})")
+        month = idle_month(STACK, stage, load_price_sheet(prices), free_tier.value)
+        text = RENDERERS[fmt.value](month)
+    _emit(text, output)
 
 
 @app.command("export-metrics")

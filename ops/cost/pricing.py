@@ -107,6 +107,8 @@ def price_usage(usage: Usage, sheet: PriceSheet, free_tier: FreeTierMode = "alwa
     lines["xray"] = _section(ledger, "xray", usage.xray.model_dump())
     lines["scheduler"] = _section(ledger, "scheduler", usage.scheduler.model_dump())
     lines["sns"] = _section(ledger, "sns", usage.sns.model_dump())
+    lines["waf"] = _section(ledger, "waf", usage.waf.model_dump())
+    lines["kms"] = _section(ledger, "kms", usage.kms.model_dump())
     lines["data_transfer_out_gb"] = [ledger.charge("data_transfer.out_gb", dec(usage.data_transfer_out_gb))]
     services = {
         service: ServiceCost(service, tuple(line for line in lines[service] if line is not None))

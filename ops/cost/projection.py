@@ -6,7 +6,7 @@ Function names, memory sizes and architectures come from the stack model (every 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -196,6 +196,7 @@ def project(
     options: ProjectionOptions = ProjectionOptions(),
     fixed: Sequence[FixedUsage] = (),
     budgets: Mapping[str, Decimal] | None = None,
+    derived: Sequence[Callable[[Usage], Usage]] = (),
 ) -> Projection:
     """Price a month for each tier.
 
@@ -216,11 +217,16 @@ def project(
         warm-up policy's usage here once issue 8 provides it).
     budgets
         Monthly budget per tier name, for :attr:`Projection.over_budget`.
+    derived
+        Usage that follows from a tier's own usage, added to it: what the template's
+        resources add once traffic flows (:func:`ops.cost.inventory.traffic_usage`).
     """
     budgets = budgets or {}
     projected = []
     for tier in tiers:
         usage = tier_usage(rates, stack, tier.users, options)
+        for rule in derived:
+            usage = usage.plus(rule(usage))
         for extra in fixed:
             usage = usage.plus(extra.usage)
         bill = price_usage(usage, sheet, options.free_tier)

@@ -111,7 +111,9 @@ class CloudWatchUsage(_Section):
     dashboards: Quantity = 0
     alarms: Quantity = 0
     high_resolution_alarms: Quantity = 0
+    composite_alarms: Quantity = 0
     logs_ingested_gb: Quantity = 0
+    vended_logs_ingested_gb: Quantity = 0
     logs_stored_gb: Quantity = 0
     logs_scanned_gb: Quantity = 0
     get_metric_data_metrics: Quantity = 0
@@ -138,6 +140,21 @@ class SnsUsage(_Section):
     email_notifications: Quantity = 0
 
 
+class WafUsage(_Section):
+    """WAF web ACLs, their rules (a managed rule group counts as one) and requests inspected."""
+
+    web_acls: Quantity = 0
+    rules: Quantity = 0
+    requests: Quantity = 0
+
+
+class KmsUsage(_Section):
+    """Customer managed KMS keys and the requests made with them."""
+
+    keys: Quantity = 0
+    requests: Quantity = 0
+
+
 class Usage(_Section):
     """One month of usage of every service the platform uses."""
 
@@ -150,6 +167,8 @@ class Usage(_Section):
     xray: XRayUsage = XRayUsage()
     scheduler: SchedulerUsage = SchedulerUsage()
     sns: SnsUsage = SnsUsage()
+    waf: WafUsage = WafUsage()
+    kms: KmsUsage = KmsUsage()
     data_transfer_out_gb: Quantity = 0
 
     def plus(self, other: Usage) -> Usage:
@@ -157,7 +176,18 @@ class Usage(_Section):
         side by side (tiers and free tier still apply to their total). Plans and sizes come
         from ``self``; ``other`` adds quantities only."""
         merged: dict[str, Any] = {"lambda": [*self.lambda_, *other.lambda_]}
-        for section in ("apigateway", "dynamodb", "s3", "cognito", "cloudwatch", "xray", "scheduler", "sns"):
+        for section in (
+            "apigateway",
+            "dynamodb",
+            "s3",
+            "cognito",
+            "cloudwatch",
+            "xray",
+            "scheduler",
+            "sns",
+            "waf",
+            "kms",
+        ):
             mine: BaseModel = getattr(self, section)
             theirs: BaseModel = getattr(other, section)
             values = mine.model_dump()
