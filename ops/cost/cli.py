@@ -21,6 +21,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kit.price_sheet import DEFAULT_SHEET, PriceSheet, load_price_sheet
+from kit.pricing import price_usage
+from kit.usage import load_usage
 from ops.aws_clients import aws_client
 from ops.cost.catalogue import GAUGES
 from ops.cost.cloudwatch import pull_metrics
@@ -31,14 +34,11 @@ from ops.cost.inventory import traffic_usage
 from ops.cost.metrics_export import export_format, read_metrics, write_metrics
 from ops.cost.observed import observe
 from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
-from ops.cost.price_sheet import DEFAULT_SHEET, PriceSheet, load_price_sheet
-from ops.cost.pricing import price_usage
 from ops.cost.projection import ProjectionOptions, project
 from ops.cost.rates import RateAssumptions, per_user_rates
 from ops.cost.reports import render_bill, render_projection
 from ops.cost.reports.numbers import money, quantity, unit_price
 from ops.cost.series import summarise
-from ops.cost.usage import load_usage
 from ops.cost.user_tiers import DEFAULT_TIERS, parse_budgets, parse_tiers
 from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ops.cost.usage import CloudWatchUsage, Usage
+from kit.usage import CloudWatchUsage, Usage
 
 
 @dataclass(frozen=True)

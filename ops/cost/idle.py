@@ -15,13 +15,13 @@ from typing import Any
 
 from infra.model import Stack
 
-from ops.cost.bill import Bill
+from kit.bill import Bill
+from kit.price_sheet import FreeTierMode, PriceSheet
+from kit.pricing import price_usage
+from kit.usage import Usage
 from ops.cost.fixed_costs import FixedUsage
 from ops.cost.inventory import InventoryLine, Priced, inventory, needs_warmup_policy
-from ops.cost.price_sheet import FreeTierMode, PriceSheet
-from ops.cost.pricing import price_usage
 from ops.cost.rates import BYTES_PER_GB
-from ops.cost.usage import Usage
 
 # What one warm-up ping leaves behind besides its invocation: the WarmupPings and
 # WarmupColdStarts EMF metrics of its function, and its log lines (START, the ping, END, REPORT).

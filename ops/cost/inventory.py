@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kit.usage import Usage
 from ops.cost.errors import CostInputError
 from ops.cost.rates import BYTES_PER_GB, HOURS_PER_MONTH
-from ops.cost.usage import Usage
 
 # Usage in the usage file's layout: {"cloudwatch": {"alarms": 3}}.
 Quantities = dict[str, dict[str, float]]

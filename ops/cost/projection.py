@@ -13,12 +13,12 @@ from typing import Any
 
 from infra.model import Stack
 
-from ops.cost.bill import Bill, Line
+from kit.bill import Bill, Line
+from kit.price_sheet import FreeTierMode, PriceSheet
+from kit.pricing import price_usage
+from kit.usage import CognitoPlan, Usage
 from ops.cost.fixed_costs import FixedUsage
-from ops.cost.price_sheet import FreeTierMode, PriceSheet
-from ops.cost.pricing import price_usage
 from ops.cost.rates import HOURS_PER_MONTH, FunctionRate, UserRates
-from ops.cost.usage import CognitoPlan, Usage
 from ops.cost.user_tiers import PUBLISHED_RANGES, UserTier, Verdict, verdict
 
 DEFAULT_EPHEMERAL_MB = 512

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from ops.cost.errors import MetricsError, OptionError
 from ops.cost.observed import ObservedUsage
 
-HOURS_PER_MONTH = 730.0
-BYTES_PER_GB = 1024.0**3
+from kit.units import BYTES_PER_GB, HOURS_PER_MONTH
+
+__all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "FunctionRate", "RateAssumptions", "UserRates", "per_user_rates"]
 
 
 @dataclass(frozen=True)

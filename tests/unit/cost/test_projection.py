@@ -10,6 +10,7 @@ import pytest
 from infra import STACK
 from infra.model import Function
 
+from kit.usage import SchedulerUsage, Usage
 from ops.cost.catalogue import GAUGES
 from ops.cost.cli import app
 from ops.cost.fixed_costs import FixedUsage, observability_usage
@@ -18,7 +19,6 @@ from ops.cost.observed import observe
 from ops.cost.projection import ProjectionOptions, project
 from ops.cost.rates import per_user_rates
 from ops.cost.series import summarise
-from ops.cost.usage import SchedulerUsage, Usage
 from ops.cost.user_tiers import UserTier
 
 # A stack of two functions with sizes of our own, so the answer does not move when the real
