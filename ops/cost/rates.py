@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from kit.units import BYTES_PER_GB, HOURS_PER_MONTH
 from ops.cost.errors import MetricsError, OptionError
 from ops.cost.observed import ObservedUsage
-
-from kit.units import BYTES_PER_GB, HOURS_PER_MONTH
 
 __all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "FunctionRate", "RateAssumptions", "UserRates", "per_user_rates"]
 
