@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from infra.model import Stack
 
-from alarms.spec import AlarmSet, AlarmSpec
+from alarms.spec import AlarmSet, AlarmSpec, CompositeSpec
 
 _RANKS = (("error", "fail", "5xx"), ("throttl",), ("latency", "duration"))
 
@@ -45,7 +45,7 @@ def for_stage(alarm_set: AlarmSet, stack: Stack, stage: str) -> AlarmSet:
     if profile.alarm_metric_budget is not None:
         alarms = within_budget(alarms, profile.alarm_metric_budget)
     names = {a.name for a in alarms}
-    composites = ()
+    composites: tuple[CompositeSpec, ...] = ()
     if profile.composite_alarm:
         composites = tuple(
             replace(c, children=tuple(n for n in c.children if n in names))
