@@ -29,6 +29,10 @@ Combine = Literal["first", "all"]
 ACTIVE_USERS = "ActiveUsers"
 WARMUP_PINGS = "WarmupPings"
 CONNECTION_MINUTES = "ConnectionMinutes"
+# What the store writes (backend/store/sizes.py) and the sizes uploads declare (services/uploads.py).
+STORED_BYTES = "StoredBytes"
+INDEXED_BYTES = "IndexedBytes"
+UPLOAD_BYTES = "UploadBytesRequested"
 GAUGES = frozenset({"BucketSizeBytes", ACTIVE_USERS})
 LAMBDA_LOG_PREFIX = "/aws/lambda/"
 

@@ -17,6 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from backend.settings import get_settings
+from backend.store import sizes
 
 Item = dict[str, Any]
 
@@ -101,6 +102,7 @@ class Table:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ConditionFailed from error
             raise
+        sizes.record([item])
 
     def update(
         self,
@@ -193,6 +195,7 @@ class Table:
                 reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
                 raise TransactionCancelled(reasons) from error
             raise
+        sizes.record(a["Put"]["Item"] for a in actions if "Put" in a)
 
     def _action(self, action: Mapping[str, Any]) -> dict[str, Any]:
         ((kind, spec),) = action.items()
