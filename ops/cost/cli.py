@@ -2,45 +2,33 @@
 
 Exit codes: 0 done; 1 a tier is over its ``--budget``; 2 bad input (the message names the
 file, key or option); 3 AWS could not be reached or refused a call.
+
+Each command imports what it needs when it runs (boto3 only to reach AWS, pandas only to
+read metrics, the template's contributors only to price a stage): the process's start is part
+of what a user waits for (tests/bench/test_cost_bench.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from infra import STACK
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from kit.price_sheet import DEFAULT_SHEET, PriceSheet, load_price_sheet
-from kit.pricing import price_usage
-from kit.usage import load_usage
-from ops.aws_clients import aws_client
-from ops.cost.catalogue import GAUGES
-from ops.cost.cloudwatch import pull_metrics
+from kit.price_sheet import DEFAULT_SHEET, load_price_sheet
 from ops.cost.errors import CostInputError, OptionError
-from ops.cost.fixed_costs import observability_usage
-from ops.cost.idle import idle_fixed_usage, template_of
-from ops.cost.inventory import traffic_usage
-from ops.cost.metrics_export import export_format, read_metrics, write_metrics
-from ops.cost.observed import observe
-from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
-from ops.cost.projection import ProjectionOptions, project
-from ops.cost.rates import RateAssumptions, per_user_rates
-from ops.cost.reports import render_bill, render_projection
-from ops.cost.reports.numbers import money, quantity, unit_price
-from ops.cost.series import summarise
 from ops.cost.user_tiers import DEFAULT_TIERS, parse_budgets, parse_tiers
-from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from kit.price_sheet import PriceSheet
 
 EXIT_OVER_BUDGET = 1
 EXIT_BAD_INPUT = 2
@@ -114,9 +102,17 @@ def _reported_errors() -> Iterator[None]:
     except CostInputError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    except (BotoCoreError, ClientError) as error:
+    except Exception as error:
+        if not _is_aws_error(error):
+            raise
         typer.echo(f"error: AWS: {error}", err=True)
         raise typer.Exit(EXIT_AWS) from None
+
+
+def _is_aws_error(error: Exception) -> bool:
+    # botocore is imported only by commands that reach AWS; an error of it implies it is loaded.
+    exceptions = sys.modules.get("botocore.exceptions")
+    return exceptions is not None and isinstance(error, exceptions.BotoCoreError | exceptions.ClientError)
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -129,12 +125,19 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _client(service: str, endpoint_url: str | None, region: str | None) -> Any:
+    from botocore.config import Config
+
+    from ops.aws_clients import aws_client
+
     return aws_client(service, endpoint_url, region, Config(retries={"mode": "standard"}))
 
 
 @contextlib.contextmanager
 def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on standard error (standard output stays the report's)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(description, total=None)
@@ -154,6 +157,10 @@ def estimate(
     prices: PricesOption = None,
 ) -> None:
     """Price one month of explicit usage."""
+    from kit.pricing import price_usage
+    from kit.usage import load_usage
+    from ops.cost.reports import render_bill
+
     with _reported_errors():
         sheet = load_price_sheet(prices)
         bill = price_usage(load_usage(usage), sheet, free_tier.value)
@@ -222,6 +229,19 @@ def project_command(
     no_warmup: Annotated[bool, typer.Option("--no-warmup", help="Leave the warm-up policy out.")] = False,
 ) -> None:
     """Project the monthly bill of each user tier from usage metrics."""
+    from ops.cost.catalogue import GAUGES
+    from ops.cost.fixed_costs import observability_usage
+    from ops.cost.idle import idle_fixed_usage, template_of
+    from ops.cost.inventory import traffic_usage
+    from ops.cost.metrics_export import read_metrics
+    from ops.cost.observed import observe
+    from ops.cost.projection import ProjectionOptions, project
+    from ops.cost.rates import RateAssumptions, per_user_rates
+    from ops.cost.reports import render_projection
+    from ops.cost.reports.numbers import money
+    from ops.cost.series import summarise
+    from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
+
     with _reported_errors():
         if cloudwatch == (metrics is not None):
             raise OptionError("give exactly one source of metrics: --cloudwatch or --metrics FILE")
@@ -236,6 +256,8 @@ def project_command(
             frame = read_metrics(metrics)
             window = None if days is None else days * 24.0
         else:
+            from ops.cost.cloudwatch import pull_metrics
+
             client = _client("cloudwatch", endpoint_url, region)
             with _progress_bar("pulling metrics") as progress:
                 frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
@@ -304,6 +326,9 @@ def export_metrics(
     period: Annotated[int, typer.Option("--period", min=60, help="Seconds per datapoint (a multiple of 60).")] = 3600,
 ) -> None:
     """Write the stack's usage metrics from CloudWatch in the export format."""
+    from ops.cost.cloudwatch import pull_metrics
+    from ops.cost.metrics_export import export_format, write_metrics
+
     with _reported_errors():
         export_format(out)
         if period % 60:
@@ -322,6 +347,8 @@ def export_metrics(
 @prices_app.command("show")
 def prices_show(prices: PricesOption = None) -> None:
     """List every meter of the price sheet with its price, free tier, date and source."""
+    from rich.console import Console
+
     with _reported_errors():
         sheet = load_price_sheet(prices)
     Console(width=200).print(_sheet_table(sheet))
@@ -338,6 +365,8 @@ def prices_refresh(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 2 when a meter could not be refreshed.")] = False,
 ) -> None:
     """Rebuild the price sheet from the AWS Price List API (pricing get_products)."""
+    from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
+
     with _reported_errors():
         sheet = load_price_sheet(prices)
         client = _client("pricing", endpoint_url, PRICING_API_REGION)
@@ -357,10 +386,16 @@ def prices_refresh(
 
 
 def _tier_text(tiers: Any) -> str:
+    from ops.cost.reports.numbers import quantity
+
     return " / ".join(f"{tier.price}" + ("" if tier.upto is None else f" to {quantity(tier.upto)}") for tier in tiers)
 
 
 def _sheet_table(sheet: PriceSheet) -> Table:
+    from rich.table import Table
+
+    from ops.cost.reports.numbers import quantity, unit_price
+
     table = Table(
         title=f"Price sheet {sheet.version}: {sheet.region}, effective {sheet.effective_date.isoformat()}",
         title_justify="left",

@@ -184,6 +184,10 @@ class CostProfile:
         (``alarms.budget``), so alarms added later compete by the same rule.
     composite_alarm
         The ServiceHealth composite alarm over the critical alarms ($0.50 a month).
+    detailed_api_metrics
+        API Gateway's per-method (REST) and per-route (WebSocket) metrics, billed as custom
+        metrics once traffic flows: about 5 a method, $0.30 each a month (some $85 for this
+        API). Stage-level metrics, which the dashboards and alarms read, are free either way.
     """
 
     waf: bool = True
@@ -191,12 +195,18 @@ class CostProfile:
     consolidated_dashboards: bool = False
     alarm_metric_budget: int | None = None
     composite_alarm: bool = True
+    detailed_api_metrics: bool = True
 
 
-# A development stage within the seed's $0-5 a month at idle: no WAF, AWS owned keys, the 3 free
-# dashboards, the critical alarms that fit in the 10 free alarm metrics, the composite kept.
+# A development stage within the seed's $0-5 a month at idle: no WAF, AWS owned keys, no per-method
+# API metrics, the 3 free dashboards, the critical alarms within the 10 free alarm metrics, the
+# composite kept.
 DEV_COST_PROFILE = CostProfile(
-    waf=False, customer_managed_key=False, consolidated_dashboards=True, alarm_metric_budget=10
+    waf=False,
+    customer_managed_key=False,
+    consolidated_dashboards=True,
+    alarm_metric_budget=10,
+    detailed_api_metrics=False,
 )
 
 
