@@ -52,4 +52,6 @@ def for_stage(alarm_set: AlarmSet, stack: Stack, stage: str) -> AlarmSet:
             for c in alarm_set.composites
             if any(n in names for n in c.children)
         )
-    return AlarmSet(alarms=alarms, composites=composites, topic_arn=alarm_set.topic_arn)
+    return AlarmSet(
+        alarms=alarms, composites=composites, topic_arn=alarm_set.topic_arn, email_topic_arn=alarm_set.email_topic_arn
+    )

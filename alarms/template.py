@@ -12,13 +12,13 @@ from typing import Any
 
 from infra.model import Function, Stack
 from infra.template import checkov, names, register_contributor
-from infra.template.intrinsics import get_att, ref, sub
+from infra.template.intrinsics import arn, get_att, ref, sub
 
 from alarms.budget import for_stage
 from alarms.build import build_alarms
 from alarms.render import cloudformation_resources
+from alarms.rules.base import notifier_function
 
-NOTIFIER = "notifier"
 # Where the notifier delivers, as its settings name it by default (backend/notifications/
 # config.py; a unit test keeps the two equal): {topic} is the alarm topic's name, which the
 # template knows only as an attribute. The model's environment may override either.
@@ -26,16 +26,8 @@ EMAIL_TOPIC_SETTING = "NOTIFIER_EMAIL_TOPIC"
 WEBHOOK_PARAMETER_SETTING = "NOTIFIER_WEBHOOK_PARAMETER"
 DEFAULT_EMAIL_TOPIC = "{topic}-email"
 DEFAULT_WEBHOOK_PARAMETER = "/{topic}/webhook-url"
-EMAIL_TOPIC = "AlarmEmailTopic"
+EMAIL_TOPIC = names.ALARM_EMAIL_TOPIC
 _TOPIC_NAME = "${" + names.ALARM_TOPIC + ".TopicName}"
-
-
-def notifier_function(stack: Stack) -> Function | None:
-    """The stack's notifier function, if the model has one."""
-    for function in stack.functions:
-        if function.name == NOTIFIER:
-            return function
-    return None
 
 
 def _with_topic(pattern: str) -> str:
@@ -155,13 +147,23 @@ def notification_resources(stack: Stack, stage: str | None = None) -> dict[str, 
                     "Version": "2012-10-17",
                     "Statement": [
                         {
+                            # Alarms about the alarm path (the notifier failing, SNS failing to
+                            # deliver to it) notify people here directly, bypassing the notifier.
+                            "Sid": "AlarmPathAlarmsOfThisAccountPublish",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": ref(EMAIL_TOPIC),
+                            "Condition": {"ArnLike": {"aws:SourceArn": arn("cloudwatch", "alarm:*")}},
+                        },
+                        {
                             "Sid": "DenyPlainHttp",
                             "Effect": "Deny",
                             "Principal": "*",
                             "Action": "sns:Publish",
                             "Resource": ref(EMAIL_TOPIC),
                             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                        }
+                        },
                     ],
                 },
             },

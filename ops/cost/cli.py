@@ -11,38 +11,41 @@ of what a user waits for (tests/bench/test_cost_bench.py).
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from infra import STACK
 
-from kit.price_sheet import DEFAULT_SHEET, load_price_sheet
-from ops.cost.errors import CostInputError, OptionError
-from ops.cost.user_tiers import DEFAULT_TIERS, parse_budgets, parse_tiers
+from ops.conventions import (
+    EXIT_BAD_INPUT,
+    EndpointUrlOption,
+    Failed,
+    InfoFileOption,
+    OutputOption,
+    ProfileOption,
+    RegionOption,
+    TabularFormatOption,
+    connect,
+    emit,
+    emit_text,
+    format_option,
+    ops_app,
+)
+from ops.conventions.options import OUTPUT_HELP
+from ops.cost.errors import OptionError
+from ops.cost.user_tiers import DEFAULT_TIERS
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from kit.price_sheet import PriceSheet
 
-EXIT_OVER_BUDGET = 1
-EXIT_BAD_INPUT = 2
-EXIT_AWS = 3
-
-app = typer.Typer(
-    help="The monthly AWS bill: price explicit usage, or project it per user tier from usage metrics.",
-    no_args_is_help=True,
-)
-prices_app = typer.Typer(help="The versioned price sheet: show it, or rebuild it from the AWS Price List API.")
+app = ops_app("The monthly AWS bill: price explicit usage, or project it per user tier from usage metrics.")
+prices_app = ops_app("The versioned price sheet: show it, or rebuild it from the AWS Price List API.")
 app.add_typer(prices_app, name="prices")
-
-
-_STAGES = tuple(stage.name for stage in STACK.stages)
 
 
 class FreeTier(StrEnum):
@@ -51,16 +54,6 @@ class FreeTier(StrEnum):
     none = "none"
     always = "always"
     legacy = "legacy"
-
-
-class Format(StrEnum):
-    """Report formats."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
 
 
 class Plan(StrEnum):
@@ -79,57 +72,22 @@ FreeTierOption = Annotated[
         "before 15 July 2025).",
     ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of standard output.")
-]
+# The report formats: the shared names, plus a standalone HTML page.
+ReportFormatOption = Annotated[Literal["table", "json", "csv", "markdown", "html"], format_option()]
 PricesOption = Annotated[
     Path | None, typer.Option("--prices", help="Price sheet to use instead of the one shipped with ops.")
 ]
-EndpointOption = Annotated[
-    str | None, typer.Option("--endpoint-url", help="CloudWatch endpoint (the local twin's moto server).")
-]
-RegionOption = Annotated[
-    str | None, typer.Option("--region", help="AWS region (default: the session's, else us-east-1).")
-]
 
 
-@contextlib.contextmanager
-def _reported_errors() -> Iterator[None]:
-    """Bad input and AWS failures become one line on standard error and an exit code."""
-    try:
-        yield
-    except CostInputError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    except Exception as error:
-        if not _is_aws_error(error):
-            raise
-        typer.echo(f"error: AWS: {error}", err=True)
-        raise typer.Exit(EXIT_AWS) from None
-
-
-def _is_aws_error(error: Exception) -> bool:
-    # botocore is imported only by commands that reach AWS; an error of it implies it is loaded.
-    exceptions = sys.modules.get("botocore.exceptions")
-    return exceptions is not None and isinstance(error, exceptions.BotoCoreError | exceptions.ClientError)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text)
-    typer.echo(f"wrote {output}", err=True)
-
-
-def _client(service: str, endpoint_url: str | None, region: str | None) -> Any:
-    from botocore.config import Config
-
-    from ops.aws_clients import aws_client
-
-    return aws_client(service, endpoint_url, region, Config(retries={"mode": "standard"}))
+def _client(
+    service: str,
+    endpoint_url: str | None,
+    region: str | None,
+    profile: str | None = None,
+    info_file: Path | None = None,
+) -> Any:
+    aws = connect(region=region, endpoint_url=endpoint_url, profile=profile, info_file=info_file)
+    return aws.client(service)
 
 
 @contextlib.contextmanager
@@ -152,20 +110,19 @@ def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 def estimate(
     usage: Annotated[Path, typer.Option("--usage", "-u", help="YAML file of one month's usage (docs/cost.md).")],
     free_tier: FreeTierOption = FreeTier.always,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = "table",
     output: OutputOption = None,
     prices: PricesOption = None,
 ) -> None:
     """Price one month of explicit usage."""
+    from kit.price_sheet import load_price_sheet
     from kit.pricing import price_usage
     from kit.usage import load_usage
     from ops.cost.reports import render_bill
 
-    with _reported_errors():
-        sheet = load_price_sheet(prices)
-        bill = price_usage(load_usage(usage), sheet, free_tier.value)
-        text = render_bill(bill, fmt.value)
-    _emit(text, output)
+    sheet = load_price_sheet(prices)
+    bill = price_usage(load_usage(usage), sheet, free_tier.value)
+    emit_text(render_bill(bill, fmt), output)
 
 
 @app.command("project")
@@ -174,8 +131,10 @@ def project_command(
     metrics: Annotated[
         Path | None, typer.Option("--metrics", help="Read usage metrics from an export (.csv or .parquet).")
     ] = None,
-    endpoint_url: EndpointOption = None,
+    endpoint_url: EndpointUrlOption = None,
     region: RegionOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     days: Annotated[
         int | None,
         typer.Option(
@@ -196,7 +155,7 @@ def project_command(
         typer.Option("--budget", help="Fail (exit 1) when a tier costs more: NAME=USD, repeatable or comma-separated."),
     ] = None,
     free_tier: FreeTierOption = FreeTier.always,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = "table",
     output: OutputOption = None,
     prices: PricesOption = None,
     months: Annotated[int, typer.Option("--months", min=1, help="Months of stored data (storage accumulates).")] = 12,
@@ -229,6 +188,9 @@ def project_command(
     no_warmup: Annotated[bool, typer.Option("--no-warmup", help="Leave the warm-up policy out.")] = False,
 ) -> None:
     """Project the monthly bill of each user tier from usage metrics."""
+    from infra import STACK
+
+    from kit.price_sheet import load_price_sheet
     from ops.cost.catalogue import GAUGES
     from ops.cost.fixed_costs import observability_usage
     from ops.cost.idle import idle_fixed_usage, template_of
@@ -239,141 +201,162 @@ def project_command(
     from ops.cost.rates import RateAssumptions, per_user_rates
     from ops.cost.reports import render_projection
     from ops.cost.reports.numbers import money
+    from ops.cost.scheduled_usage import scheduled_fixed_usage
     from ops.cost.series import summarise
+    from ops.cost.user_tiers import parse_budgets, parse_tiers
     from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
 
-    with _reported_errors():
-        if cloudwatch == (metrics is not None):
-            raise OptionError("give exactly one source of metrics: --cloudwatch or --metrics FILE")
-        if active_users is not None and active_users <= 0:
-            raise OptionError(f"--active-users: must be a positive number (got {active_users:g})")
-        sheet = load_price_sheet(prices)
-        tier_list = parse_tiers(tiers)
-        budgets = parse_budgets(budget or [], tier_list)
-        if stage not in _STAGES:
-            raise OptionError(f"--stage: unknown stage {stage!r} (known: {', '.join(_STAGES)})")
-        if metrics is not None:
-            frame = read_metrics(metrics)
-            window = None if days is None else days * 24.0
-        else:
-            from ops.cost.cloudwatch import pull_metrics
+    if cloudwatch == (metrics is not None):
+        raise OptionError("give exactly one source of metrics: --cloudwatch or --metrics FILE")
+    if active_users is not None and active_users <= 0:
+        raise OptionError(f"--active-users: must be a positive number (got {active_users:g})")
+    sheet = load_price_sheet(prices)
+    tier_list = parse_tiers(tiers)
+    budgets = parse_budgets(budget or [], tier_list)
+    _check_stage(stage, STACK)
+    if metrics is not None:
+        frame = read_metrics(metrics)
+        window = None if days is None else days * 24.0
+    else:
+        from ops.cost.cloudwatch import pull_metrics
 
-            client = _client("cloudwatch", endpoint_url, region)
-            with _progress_bar("pulling metrics") as progress:
-                frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
-            window = (days or 14) * 24.0
-        observed = observe(summarise(frame, GAUGES), STACK, window)
-        rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
-        template = template_of(STACK, stage)
-        # The app's own metrics as measured; dashboards, alarms, the key and the web ACL from
-        # the stage's template (ops.cost.inventory), never guessed or counted in the account.
-        fixed = [observability_usage(custom_metrics=observed.custom_metrics), idle_fixed_usage(STACK, stage, template)]
-        if not no_warmup:
-            policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
-            if policy is not None:
-                fixed += warmup_fixed_usage(policy, STACK)
-        options = ProjectionOptions(
-            months_of_data=months,
-            cognito_plan=cognito_plan.value,
-            log_retention_days=log_retention_days,
-            free_tier=free_tier.value,
-            point_in_time_recovery=STACK.table.point_in_time_recovery,
-        )
-        projection = project(
-            rates, STACK, tier_list, sheet, options, fixed, budgets, derived=[partial(traffic_usage, template)]
-        )
-        text = render_projection(projection, fmt.value)
-    _emit(text, output)
-    over = projection.over_budget
+        client = _client("cloudwatch", endpoint_url, region, profile, info_file)
+        with _progress_bar("pulling metrics") as progress:
+            frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
+        window = (days or 14) * 24.0
+    observed = observe(summarise(frame, GAUGES), STACK, window)
+    rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
+    template = template_of(STACK, stage)
+    # The app's own metrics as measured; dashboards, alarms, the key and the web ACL from the
+    # stage's template (ops.cost.inventory), never guessed or counted in the account.
+    fixed = [observability_usage(custom_metrics=observed.custom_metrics), idle_fixed_usage(STACK, stage, template)]
+    # The canary runs every minute whatever the users: every tier pays for it.
+    fixed += scheduled_fixed_usage(STACK)
+    if not no_warmup:
+        policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
+        if policy is not None:
+            fixed += warmup_fixed_usage(policy, STACK)
+    options = ProjectionOptions(
+        months_of_data=months,
+        cognito_plan=cognito_plan.value,
+        log_retention_days=log_retention_days,
+        free_tier=free_tier.value,
+        point_in_time_recovery=STACK.table.point_in_time_recovery,
+    )
+    derived = [partial(traffic_usage, template)]
+    projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets, derived=derived)
+    text = render_projection(projection, fmt)
+    emit_text(text, output)
+    over = [
+        f"over budget: {tier.tier.name} costs {money(tier.total)} a month, budget {money(tier.budget or 0)}"
+        for tier in projection.over_budget
+    ]
     if over:
-        for tier in over:
-            assert tier.budget is not None
-            typer.echo(
-                f"over budget: {tier.tier.name} costs {money(tier.total)} a month, budget {money(tier.budget)}",
-                err=True,
-            )
-        raise typer.Exit(EXIT_OVER_BUDGET)
+        raise Failed(*over)
+
+
+def _check_stage(stage: str, stack: Any) -> None:
+    known = [s.name for s in stack.stages]
+    if stage not in known:
+        raise OptionError(f"--stage: unknown stage {stage!r} (known: {', '.join(known)})")
 
 
 @app.command("idle")
 def idle_command(
-    stage: Annotated[
-        str, typer.Option("--stage", "-s", help=f"Stage whose template is priced ({' | '.join(_STAGES)}).")
-    ],
+    stage: Annotated[str, typer.Option("--stage", "-s", help="Stage whose synthesized template is priced.")],
     free_tier: FreeTierOption = FreeTier.always,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = "table",
     output: OutputOption = None,
     prices: PricesOption = None,
 ) -> None:
     """Price STAGE's month with zero users, from its synthesized template: every line with its meter."""
+    from infra import STACK
+
+    from kit.price_sheet import load_price_sheet
     from ops.cost.idle import idle_month
     from ops.cost.reports.idle import RENDERERS
 
-    with _reported_errors():
-        if stage not in _STAGES:
-            raise OptionError(f"--stage: unknown stage {stage!r} (known: {', '.join(_STAGES)})")
-        month = idle_month(STACK, stage, load_price_sheet(prices), free_tier.value)
-        text = RENDERERS[fmt.value](month)
-    _emit(text, output)
+    _check_stage(stage, STACK)
+    month = idle_month(STACK, stage, load_price_sheet(prices), free_tier.value)
+    emit_text(RENDERERS[fmt](month), output)
 
 
 @app.command("export-metrics")
 def export_metrics(
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.csv or .parquet).")],
-    endpoint_url: EndpointOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help=OUTPUT_HELP)],
+    endpoint_url: EndpointUrlOption = None,
     region: RegionOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     days: Annotated[int, typer.Option("--days", min=1, max=455, help="Days to pull.")] = 14,
     period: Annotated[int, typer.Option("--period", min=60, help="Seconds per datapoint (a multiple of 60).")] = 3600,
 ) -> None:
-    """Write the stack's usage metrics from CloudWatch in the export format."""
+    """Write the stack's usage metrics from CloudWatch to OUTPUT (.csv or .parquet) in the export format."""
+    from infra import STACK
+
     from ops.cost.cloudwatch import pull_metrics
     from ops.cost.metrics_export import export_format, write_metrics
 
-    with _reported_errors():
-        export_format(out)
-        if period % 60:
-            raise OptionError(f"--period: must be a multiple of 60 seconds (got {period})")
-        client = _client("cloudwatch", endpoint_url, region)
-        with _progress_bar("pulling metrics") as progress:
-            frame, start, end = pull_metrics(client, STACK, days, period=period, progress=progress)
-        write_metrics(frame, out)
+    export_format(output)
+    if period % 60:
+        raise OptionError(f"--period: must be a multiple of 60 seconds (got {period})")
+    client = _client("cloudwatch", endpoint_url, region, profile, info_file)
+    with _progress_bar("pulling metrics") as progress:
+        frame, start, end = pull_metrics(client, STACK, days, period=period, progress=progress)
+    write_metrics(frame, output)
     series = (
         frame.groupby(["namespace", "metric", "dimensions", "statistic"], observed=True).ngroups if len(frame) else 0
     )
     window = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
-    typer.echo(f"wrote {len(frame):,} datapoints of {series} series ({window}) to {out}")
+    typer.echo(f"wrote {len(frame):,} datapoints of {series} series ({window}) to {output}")
 
 
 @prices_app.command("show")
-def prices_show(prices: PricesOption = None) -> None:
+def prices_show(prices: PricesOption = None, fmt: TabularFormatOption = "table", output: OutputOption = None) -> None:
     """List every meter of the price sheet with its price, free tier, date and source."""
-    from rich.console import Console
+    from kit.price_sheet import load_price_sheet
 
-    with _reported_errors():
-        sheet = load_price_sheet(prices)
-    Console(width=200).print(_sheet_table(sheet))
+    sheet = load_price_sheet(prices)
+    rows = [
+        {
+            "meter": meter.id,
+            "prices": [
+                {"price": str(tier.price), "upto": None if tier.upto is None else str(tier.upto)}
+                for tier in meter.tiers
+            ],
+            "unit": meter.unit,
+            "free_always": str(meter.free.always),
+            "free_legacy": str(meter.free.legacy),
+            "free_pool": meter.free.pool,
+            "effective": meter.effective_date.isoformat(),
+            "date_basis": meter.date_basis,
+            "source": meter.source,
+        }
+        for meter in sheet.meters.values()
+    ]
+    emit(rows, fmt, output=output, human=lambda: _sheet_table(sheet))
 
 
 @prices_app.command("refresh")
 def prices_refresh(
     prices: PricesOption = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Where to write the new sheet (default: the sheet refreshed).")
-    ] = None,
-    endpoint_url: Annotated[str | None, typer.Option("--endpoint-url", help="Price List API endpoint.")] = None,
+    output: OutputOption = None,
+    endpoint_url: EndpointUrlOption = None,
+    profile: ProfileOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 2 when a meter could not be refreshed.")] = False,
 ) -> None:
-    """Rebuild the price sheet from the AWS Price List API (pricing get_products)."""
+    """Rebuild the price sheet from the AWS Price List API (pricing get_products) and write it over the sheet it
+    read (--prices, else the shipped one), or to --output."""
+    from kit.price_sheet import DEFAULT_SHEET, load_price_sheet
     from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
 
-    with _reported_errors():
-        sheet = load_price_sheet(prices)
-        client = _client("pricing", endpoint_url, PRICING_API_REGION)
-        result = refresh_sheet(client, sheet)
-        target = out or prices or DEFAULT_SHEET
-        if not dry_run:
-            write_sheet(result.sheet, target)
+    sheet = load_price_sheet(prices)
+    client = _client("pricing", endpoint_url, PRICING_API_REGION, profile)
+    result = refresh_sheet(client, sheet)
+    target = output or prices or DEFAULT_SHEET
+    if not dry_run:
+        write_sheet(result.sheet, target)
     typer.echo(f"sheet {result.sheet.version}: {len(result.changed)} meter(s) changed price")
     for meter_id in result.changed:
         old, new = sheet.meters[meter_id], result.sheet.meters[meter_id]

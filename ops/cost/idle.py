@@ -27,6 +27,8 @@ from ops.cost.rates import BYTES_PER_GB
 # WarmupColdStarts EMF metrics of its function, and its log lines (START, the ping, END, REPORT).
 WARMUP_METRICS_PER_FUNCTION = 2
 WARMUP_LOG_BYTES_PER_PING = 1024.0
+# The canary's own EMF metrics (its probes and their latency; ops.cost.scheduled_usage).
+SCHEDULED_METRICS_PER_FUNCTION = 4
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,17 @@ def idle_usage_of(template: Mapping[str, Any], stack: Stack, policy: Path | None
                     )
                 )
         notes.append(f"warm-up from {policy.name}: pings are Scheduler invocations plus short Lambda requests")
+    scheduled = [f for f in stack.functions if f.schedule is not None]
+    if scheduled and needs_warmup_policy(template):
+        from ops.cost.scheduled_usage import scheduled_fixed_usage
+
+        for fixed in scheduled_fixed_usage(stack):
+            usage = usage.plus(fixed.usage)
+            notes.append(f"scheduled function {fixed.label}: its runs, the REST request each makes, its logs")
+        metrics = Usage.model_validate(
+            {"cloudwatch": {"custom_metrics": SCHEDULED_METRICS_PER_FUNCTION * len(scheduled)}}
+        )
+        usage = usage.plus(metrics)
     notes.append("usage-driven meters (requests, storage, logs, KMS requests, WAF requests) are zero at idle")
     return usage, notes
 

@@ -179,9 +179,10 @@ REGISTRY: Mapping[str, Entry] = {
         "alarm notifications",
     ),
     "AWS::Scheduler::Schedule": Priced(
-        ("scheduler.invocations", "lambda.requests", "lambda.duration.arm64"),
-        "the warm-up policy the template is built from: a Scheduler invocation and a short Lambda request per ping",
-        "warm functions: no cold start in the policy's windows",
+        ("scheduler.invocations", "lambda.requests", "lambda.duration.arm64", "apigateway.rest_requests"),
+        "the warm-up policy the template is built from (a Scheduler invocation and a short Lambda request per "
+        "ping) and the model's scheduled functions (the canary: each run, its REST request, its logs)",
+        "warm functions without cold starts; an outage noticed within minutes (the canary)",
         from_warmup_policy=True,
     ),
     "AWS::ApplicationAutoScaling::ScalableTarget": Priced(

@@ -26,7 +26,8 @@ from moto.server import ThreadedMotoServer
 from typer.testing import CliRunner
 
 from ops.cli import app
-from ops.deploy.aws import AwsTarget, Clients
+from ops.conventions import Aws
+from ops.deploy.aws import Clients
 from ops.deploy.changeset import ChangeSet
 from ops.deploy.package import BuildTarget, BuiltZip, backend_source, collect, zip_tree
 from ops.deploy.pipeline import DeployRequest, deploy
@@ -101,7 +102,7 @@ def endpoint(account: str) -> Iterator[str]:
 
 @pytest.fixture
 def clients(endpoint: str) -> Clients:
-    return Clients.create(AwsTarget(region=REGION, endpoint_url=endpoint, max_attempts=1))
+    return Clients.create(Aws(region=REGION, endpoint_url=endpoint, max_attempts=1))
 
 
 def _client(service: str, endpoint: str) -> Any:
@@ -192,7 +193,7 @@ def test_cli_prints_outputs_and_destroys_the_stack(endpoint: str) -> None:
     runner = CliRunner()
     base = ["--stage", "dev", "--region", REGION, "--endpoint-url", endpoint]
 
-    shown = runner.invoke(app, ["stack", "outputs", *base, "--json"])
+    shown = runner.invoke(app, ["stack", "outputs", *base, "--format", "json"])
     assert shown.exit_code == 0, shown.output
     outputs = json.loads(shown.stdout)
     assert outputs["TableName"] == names.table_name(STACK, "dev")

@@ -16,6 +16,19 @@ def management_url(ctx: SynthContext) -> dict[str, Any]:
     return sub(f"https://${{{api.logical_name}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{api.stage}")
 
 
+def public_urls(ctx: SynthContext) -> dict[str, Any]:
+    """The public REST and WebSocket URLs clients use (``REST_API_URL``, ``WEBSOCKET_URL``)."""
+    rest, ws = ctx.stack.rest_api, ctx.stack.websocket_api
+    return {
+        "REST_API_URL": sub(
+            f"https://${{{rest.logical_name}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{rest.stage}"
+        ),
+        "WEBSOCKET_URL": sub(
+            f"wss://${{{ws.logical_name}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{ws.stage}"
+        ),
+    }
+
+
 def environment(ctx: SynthContext, function: Function) -> dict[str, Any]:
     """The variables ``backend.settings`` reads, set from the stack's resources, then the
     function's own (``POWERTOOLS_SERVICE_NAME``...) from the model."""
@@ -32,6 +45,9 @@ def environment(ctx: SynthContext, function: Function) -> dict[str, Any]:
     }
     if any(p.resource == "websocket_connections" for p in function.permissions):
         variables["WEBSOCKET_MANAGEMENT_URL"] = management_url(ctx)
+    if function.schedule is not None:
+        # A scheduled function runs without a caller: the canary probes the public endpoints.
+        variables.update(public_urls(ctx))
     variables.update(function.environment)
     return variables
 

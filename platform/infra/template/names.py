@@ -14,6 +14,9 @@ DATA_KEY = "DataKey"
 DATA_KEY_ALIAS = "DataKeyAlias"
 ALARM_TOPIC = "AlarmTopic"
 ALARM_TOPIC_POLICY = "AlarmTopicPolicy"
+# The notifier's email topic (alarms contributor): people subscribe by email; alarms about the
+# alarm path publish to it directly.
+ALARM_EMAIL_TOPIC = "AlarmEmailTopic"
 ARTIFACT_BUCKET_PARAMETER = "ArtifactBucket"
 CORS_ORIGINS_PARAMETER = "CorsAllowOrigins"
 AUTO_CONFIRM_PARAMETER = "AutoConfirmSignups"

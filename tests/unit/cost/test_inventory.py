@@ -89,7 +89,11 @@ def _independent_idle_bill(template) -> Decimal:
             metrics = r["Properties"].get("Metrics")
             alarm_metrics += sum("MetricStat" in m for m in metrics) if metrics else 1
     rules = sum(len(r["Properties"]["Rules"]) for r in resources if r["Type"] == "AWS::WAFv2::WebACL")
-    return (
+    # The canary runs once a minute and makes one REST request each run (REST has no always-free).
+    schedules = [f.schedule for f in STACK.functions if f.schedule is not None]
+    assert set(schedules) <= {"rate(1 minute)"}
+    canary_rest = (Decimal(730 * 60 * len(schedules)) * Decimal("0.0000035")).quantize(Decimal("0.01"))
+    return canary_rest + (
         Decimal("3.00") * max(0, count("AWS::CloudWatch::Dashboard") - 3)
         + Decimal("0.10") * max(0, alarm_metrics - 10)
         + Decimal("0.50") * count("AWS::CloudWatch::CompositeAlarm")
@@ -151,8 +155,10 @@ def test_projection_adds_the_templates_idle_and_traffic_lines(runner, tmp_path):
     assert result.exit_code == 0, result.stderr
     services = json.loads(result.stdout)["tiers"][0]["services"]
     meters = {line["meter"]: line for s in services.values() for line in s["lines"]}
-    # 10,000 REST requests a user-month x 1,000 users, each inspected by the web ACL
-    assert meters["apigateway.rest_requests"]["quantity"] == pytest.approx(10_000_000)
+    # 10,000 REST requests a user-month x 1,000 users, each inspected by the web ACL; the canary
+    # adds its one request a minute to the bill (every tier pays it), not to the users' traffic
+    canary = 730 * 60 * sum(f.schedule is not None for f in STACK.functions)
+    assert meters["apigateway.rest_requests"]["quantity"] == pytest.approx(10_000_000 + canary)
     assert meters["waf.requests"]["quantity"] == pytest.approx(10_000_000)
     assert meters["waf.web_acls"]["quantity"] == 1
     dashboards = sum(r["Type"] == "AWS::CloudWatch::Dashboard" for r in template["Resources"].values())
