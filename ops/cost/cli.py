@@ -27,6 +27,7 @@ from ops.conventions import (
     OutputOption,
     ProfileOption,
     RegionOption,
+    StageOption,
     TabularFormatOption,
     connect,
     emit,
@@ -162,14 +163,7 @@ def project_command(
     cognito_plan: Annotated[
         Plan, typer.Option("--cognito-plan", help="The user pool's feature plan.")
     ] = Plan.essentials,
-    stage: Annotated[
-        str,
-        typer.Option(
-            "--stage",
-            "-s",
-            help="Stage whose template's idle resources (dashboards, alarms, WAF, key...) every tier pays.",
-        ),
-    ] = "prod",
+    stage: StageOption = "prod",
     minutes_per_connection: Annotated[
         float,
         typer.Option(
@@ -187,7 +181,8 @@ def project_command(
     ] = None,
     no_warmup: Annotated[bool, typer.Option("--no-warmup", help="Leave the warm-up policy out.")] = False,
 ) -> None:
-    """Project the monthly bill of each user tier from usage metrics."""
+    """Project the monthly bill of each user tier from usage metrics; every tier also pays the idle
+    resources (dashboards, alarms, WAF, key...) of the --stage's template (default prod)."""
     from infra import STACK
 
     from kit.price_sheet import load_price_sheet
@@ -263,7 +258,7 @@ def _check_stage(stage: str, stack: Any) -> None:
 
 @app.command("idle")
 def idle_command(
-    stage: Annotated[str, typer.Option("--stage", "-s", help="Stage whose synthesized template is priced.")],
+    stage: StageOption,
     free_tier: FreeTierOption = FreeTier.always,
     fmt: ReportFormatOption = "table",
     output: OutputOption = None,
