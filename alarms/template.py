@@ -96,7 +96,8 @@ def notification_resources(stack: Stack, stage: str | None = None) -> dict[str, 
     email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
     invoke_config: dict[str, Any] = {
         "FunctionName": ref(function_id),
-        "Qualifier": "$LATEST",
+        # SNS invokes the live alias, so the asynchronous settings belong to that qualifier.
+        "Qualifier": names.LIVE_ALIAS,
         # SNS invokes asynchronously; an alarm older than an hour is news nobody needs.
         "MaximumRetryAttempts": 2,
         "MaximumEventAgeInSeconds": 3600,
@@ -113,19 +114,23 @@ def notification_resources(stack: Stack, stage: str | None = None) -> dict[str, 
             "Properties": {
                 "TopicArn": ref(names.ALARM_TOPIC),
                 "Protocol": "lambda",
-                "Endpoint": get_att(function_id, "Arn"),
+                "Endpoint": ref(names.function_alias_id(function)),
             },
         },
         f"{function_id}AlarmTopicPermission": {
             "Type": "AWS::Lambda::Permission",
             "Properties": {
                 "Action": "lambda:InvokeFunction",
-                "FunctionName": ref(function_id),
+                "FunctionName": ref(names.function_alias_id(function)),
                 "Principal": "sns.amazonaws.com",
                 "SourceArn": ref(names.ALARM_TOPIC),
             },
         },
-        f"{function_id}EventInvokeConfig": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": invoke_config},
+        f"{function_id}EventInvokeConfig": {
+            "Type": "AWS::Lambda::EventInvokeConfig",
+            "DependsOn": [names.function_alias_id(function)],
+            "Properties": invoke_config,
+        },
         f"{function_id}DeliveryPolicy": _delivery_policy(function, own_key),
     }
     if email_topic:

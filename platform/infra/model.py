@@ -61,6 +61,10 @@ class Function:
     schedule: str | None = None
     # Lambda runtime identifier; the deploy zip's wheels are built for its Python version.
     runtime: str = "python3.12"
+    # /tmp size; SnapStart refuses more than 512 MB (the default).
+    ephemeral_storage_mb: int = 512
+    # Snapshot published versions (SnapStart); set from the warm-up policy (`method: snapstart`).
+    snap_start: bool = False
     environment: dict[str, str] = field(default_factory=dict)
     rest_routes: tuple[RestRoute, ...] = ()
     websocket_routes: tuple[WebSocketRoute, ...] = ()

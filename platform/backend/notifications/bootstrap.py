@@ -16,6 +16,7 @@ from backend.notifications.channels import Channel, DeliveryError, SnsEmailChann
 from backend.notifications.config import NotifierSettings, destinations, get_notifier_settings
 from backend.notifications.notification import Notification
 from backend.notifications.service import Notifier
+from backend.snapstart import after_restore
 
 _CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
 _current: dict[str, Notifier] = {}
@@ -40,6 +41,11 @@ class WebhookConfigUnreadable(RuntimeError):
 @lru_cache(maxsize=4)
 def _ssm(region: str) -> SSMProvider:
     return SSMProvider(boto3_client=_client("ssm", region))
+
+
+# Restored SnapStart copies must not share the snapshot's connections.
+after_restore(_client.cache_clear)
+after_restore(_ssm.cache_clear)
 
 
 def _not_found(error: GetParameterError) -> bool:

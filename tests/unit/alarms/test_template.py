@@ -71,7 +71,7 @@ def test_the_notifier_is_subscribed_and_may_deliver(template: dict[str, Any]) ->
     resources = template["Resources"]
     (subscription,) = _of_type(template, "AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Protocol"] == "lambda"
-    assert subscription["Properties"]["Endpoint"] == {"Fn::GetAtt": ["NotifierFunction", "Arn"]}
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "NotifierFunctionLiveAlias"}
     permission = resources["NotifierFunctionAlarmTopicPermission"]["Properties"]
     assert (permission["Principal"], permission["SourceArn"]) == ("sns.amazonaws.com", {"Ref": names.ALARM_TOPIC})
     email = resources[EMAIL_TOPIC]["Properties"]
