@@ -133,8 +133,10 @@ class UserPool:
     logical_name: str
     client_name: str
     password_min_length: int = 8
-    id_token_validity_minutes: int = 60
-    access_token_validity_minutes: int = 60
+    # Short-lived ID/access tokens bound how long a token lives on after a password change or
+    # a revocation the API cannot see; logout voids them at once anyway (docs/reliability.md).
+    id_token_validity_minutes: int = 15
+    access_token_validity_minutes: int = 15
     refresh_token_validity_days: int = 30
 
 

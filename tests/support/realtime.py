@@ -25,6 +25,7 @@ class FakeSender:
     delay_s: float = 0.0
     frames: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     on_post: Any = None
+    closed: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def post(self, connection_id: str, data: bytes) -> None:
@@ -39,6 +40,10 @@ class FakeSender:
             self.on_post(connection_id, event)
         with self._lock:
             self.frames[connection_id].append(event)
+
+    def close(self, connection_id: str) -> None:
+        with self._lock:
+            self.closed.append(connection_id)
 
     def of(self, connection_id: str, event_type: str | None = None) -> list[dict[str, Any]]:
         """Frames a connection received (of one type if given)."""

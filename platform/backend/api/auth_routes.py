@@ -62,9 +62,11 @@ def refresh(body: Annotated[RefreshIn, Body()]):
     return json_response(200, accounts.refresh(body.refreshToken))
 
 
-@router.post("/auth/logout", responses=ok(204, "refresh tokens revoked", None, 401), tags=["auth"])
+@router.post(
+    "/auth/logout",
+    responses=ok(204, "this and every other session of the user ended, sockets closed", None, 401),
+    tags=["auth"],
+)
 def logout():
-    caller = current_caller(router)
-    # Cognito takes an alias (the email) as well as the username; moto only matches the email.
-    accounts.logout(caller.email or caller.username)
+    accounts.logout(get_table(), current_caller(router))
     return json_response(204)

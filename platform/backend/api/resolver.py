@@ -14,10 +14,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from botocore.exceptions import ClientError
 
 from backend.auth.identity import Caller, caller_from_claims
+from backend.auth.revocation import require_not_revoked
 from backend.errors import AppError, NotFound, PayloadTooLarge
 from backend.faults import dependency_busy
 from backend.observability import logger, tracer
 from backend.settings import get_settings
+from backend.store.table import get_table
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -65,12 +67,14 @@ def _validation_response(error: RequestValidationError) -> Response:
 
 
 def current_caller(router: APIGatewayRestResolver | Router) -> Caller:
-    """The authenticated caller of the current request (claims from the Cognito authorizer)."""
+    """The authenticated caller of the current request (claims from the Cognito authorizer);
+    TokenRevoked when the token's session has logged out since."""
     event = router.current_event
     authorizer = event.request_context.authorizer  # type: ignore[attr-defined]
     claims = authorizer.claims if authorizer is not None else None
     caller = caller_from_claims(claims)
     logger.append_keys(user_id=caller.user_id)
+    require_not_revoked(get_table(), caller.user_id, caller.session_start)
     return caller
 
 

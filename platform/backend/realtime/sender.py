@@ -27,6 +27,10 @@ class ConnectionSender(Protocol):
         """Deliver ``data``; GoneConnection for a closed connection, DeliveryFailed otherwise."""
         ...
 
+    def close(self, connection_id: str) -> None:
+        """Close the connection (a closed one is fine); DeliveryFailed when that fails."""
+        ...
+
 
 class ManagementApiSender:
     """The real thing: ``PostToConnection`` through boto3."""
@@ -62,3 +66,11 @@ class ManagementApiSender:
             raise DeliveryFailed(f"{connection_id}: {error.response['Error'].get('Code')}") from error
         except Exception as error:  # timeouts, connection errors
             raise DeliveryFailed(f"{connection_id}: {type(error).__name__}") from error
+
+    def close(self, connection_id: str) -> None:
+        try:
+            self._client.delete_connection(ConnectionId=connection_id)
+        except self._gone:
+            return
+        except Exception as error:
+            raise DeliveryFailed(f"{connection_id}: close failed ({type(error).__name__})") from error

@@ -11,10 +11,14 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from backend import clock
+from backend import adapters, clock
+from backend.auth import revocation
+from backend.auth.identity import Caller
 from backend.errors import AppError, Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from backend.observability import logger
+from backend.realtime.sender import DeliveryFailed
 from backend.settings import Settings, get_settings
-from backend.store import profiles
+from backend.store import connections, profiles
 from backend.store.table import Table
 
 
@@ -172,10 +176,25 @@ def refresh(refresh_token: str, settings: Settings | None = None) -> dict[str, A
     return tokens
 
 
-def logout(username: str, settings: Settings | None = None) -> None:
-    """Revoke every refresh token of the user (global sign-out)."""
+def logout(table: Table, caller: Caller, settings: Settings | None = None) -> None:
+    """Log the user out everywhere: void every ID token issued so far (the revocation marker
+    that REST requests and ``$connect`` check), revoke every refresh token (global sign-out),
+    and close every open socket through the management API."""
     settings = settings or get_settings()
+    revocation.revoke_now(table, caller.user_id)
     try:
-        cognito_client().admin_user_global_sign_out(UserPoolId=settings.user_pool_id, Username=username)
+        # Cognito takes an alias (the email) as well as the username; moto only matches the email.
+        cognito_client().admin_user_global_sign_out(
+            UserPoolId=settings.user_pool_id, Username=caller.email or caller.username
+        )
     except ClientError as error:
         _raise_for(error, {"UserNotFoundException": lambda _m: Unauthorized("unknown user")})
+    sender = adapters.sender()
+    for connection_id in connections.of_user(table, caller.user_id):
+        try:
+            sender.close(connection_id)
+        except DeliveryFailed:
+            # the socket's frames are ignored once its record is gone; API Gateway drops it
+            # at its 2-hour limit at the latest
+            logger.warning("could not close a socket at logout", extra={"connection_id": connection_id})
+        connections.delete(table, connection_id, caller.user_id)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from backend import clock
 from backend.auth.identity import Caller
+from backend.auth.revocation import TokenRevoked, issued_at, require_not_revoked
 from backend.auth.tokens import KeysUnavailable, TokenRefused, TokenVerifier
 from backend.errors import AppError
 from backend.faults import dependency_busy
@@ -51,6 +52,12 @@ def connect(event: dict[str, Any], verifier: TokenVerifier) -> dict[str, Any]:
         return {"statusCode": 503, "headers": {"Retry-After": "1"}}
     context = event["requestContext"]
     user_id = str(claims["sub"])
+    try:
+        require_not_revoked(get_table(), user_id, issued_at(claims))
+    except TokenRevoked:
+        logger.info("connection refused", extra={"reason": "revoked"})
+        tracer.put_annotation("outcome", "unauthorized")
+        return UNAUTHORIZED
     connections.save(get_table(), context["connectionId"], user_id, clock.now_iso(), get_settings().connection_ttl_s)
     logger.append_keys(user_id=user_id)
     metrics.add_metric(name="ConnectionsOpened", unit=MetricUnit.Count, value=1)
