@@ -16,6 +16,7 @@ from backend import clock, ids
 from backend.auth.identity import Caller
 from backend.errors import InvalidInput, NotFound, PayloadTooLarge
 from backend.observability import metrics
+from backend.services import calls as call_service
 from backend.services.conversations import require_membership
 from backend.services.messages import attachment_prefix
 from backend.services.profiles import avatar_prefix
@@ -93,9 +94,7 @@ def _check_scope(table: Table, caller: Caller, request: UploadRequest) -> None:
     elif request.purpose == RECORDING:
         if not request.call_id:
             raise InvalidInput("a recording needs the callId it is for", field="callId")
-        call = calls.get(table, request.call_id)
-        if call is None or caller.user_id not in call.get("participants", []):
-            raise NotFound("no such call", code="call_not_found")
+        call_service.participant_call(table, caller, request.call_id)
 
 
 def request_upload(table: Table, caller: Caller, request: UploadRequest, settings: Settings) -> dict[str, Any]:
@@ -167,9 +166,10 @@ def download(table: Table, caller: Caller, upload_id: str, settings: Settings) -
         except NotFound as error:
             raise NotFound("no such upload", code="upload_not_found") from error
     elif purpose == RECORDING:
-        call = calls.get(table, upload["callId"])
-        if call is None or caller.user_id not in call.get("participants", []):
-            raise NotFound("no such upload", code="upload_not_found")
+        try:
+            call_service.participant_call(table, caller, upload["callId"])
+        except NotFound as error:
+            raise NotFound("no such upload", code="upload_not_found") from error
     # avatars are part of public profiles: any signed-in user may fetch them
     url = s3_client().generate_presigned_url(
         "get_object",
