@@ -16,7 +16,9 @@ RECORDING = {"fileName": "call.webm", "contentType": "video/webm", "size": 1000,
 def test_a_removed_member_loses_the_groups_call(api: Api, sender: FakeSender) -> None:
     ada, bob, cy = api.sign_up("Ada"), api.sign_up("Bob"), api.sign_up("Cy")
     cid = api.post(
-        "/conversations", {"participantIds": [bob.user_id, cy.user_id], "isGroup": True, "name": "G"}, token=ada.id_token
+        "/conversations",
+        {"participantIds": [bob.user_id, cy.user_id], "isGroup": True, "name": "G"},
+        token=ada.id_token,
     ).json["conversationId"]
     sockets = {name: Socket(sender, user.id_token) for name, user in (("ada", ada), ("bob", bob), ("cy", cy))}
     for socket in sockets.values():
