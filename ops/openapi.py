@@ -40,6 +40,15 @@ def openapi_dict() -> dict[str, Any]:
     document["components"]["securitySchemes"] = {
         "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (Cognito idToken)"}
     }
+    # every route that reads a body refuses other content types (backend/api/resolver.py)
+    unsupported = {
+        "description": "the body is not application/json",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"]["415"] = unsupported
     for route, _function in STACK.rest_routes():
         operation = document["paths"].get(route.path, {}).get(route.method.lower())
         if operation is not None and route.authorized:
