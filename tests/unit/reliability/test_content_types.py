@@ -8,8 +8,8 @@ a 5xx; with ``application/json; charset=utf-8`` the body is read as JSON."""
 from __future__ import annotations
 
 import pytest
-from ops.openapi import openapi_dict
 
+from ops.openapi import openapi_dict
 from tests.support.api import Api
 
 OTHER_TYPES = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/xml"]
