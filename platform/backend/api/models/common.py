@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+# The largest object S3 takes in one PUT (5 GiB): no file size the API handles is larger, and
+# the bound keeps every size far inside the 38 digits of a DynamoDB number.
+MAX_FILE_BYTES = 5 * 1024**3
+FileSize = Annotated[int, Field(ge=0, le=MAX_FILE_BYTES)]
 UserId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 # The shape check only; Cognito applies its own rules on sign-up and names the field if it
 # refuses. (pydantic's EmailStr pulls in email-validator: 20 ms more on every cold start.)
