@@ -129,6 +129,18 @@ def _field(error: ValidationError) -> str:
     return ".".join(str(p) for p in first.get("loc", ())) or "body"
 
 
+def _not_json(constant: str) -> Any:
+    # Python's parser accepts NaN and Infinity; JSON does not, and a peer's parser would fail
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} overflows a double")
+    return number
+
+
 def message(event: dict[str, Any]) -> dict[str, Any]:
     """One client frame: validate, act, answer; errors go back as ``error`` events."""
     context = event["requestContext"]
@@ -155,9 +167,9 @@ def message(event: dict[str, Any]) -> dict[str, Any]:
     if len(body.encode("utf-8", "surrogatepass")) > limit:
         return refuse("frame_too_large", f"frames are at most {limit} bytes")
     try:
-        frame = json.loads(body)
+        frame = json.loads(body, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
-        return refuse("malformed_frame", "the frame is not valid JSON", "body")
+        return refuse("malformed_frame", "the frame is not valid JSON (NaN and Infinity are not JSON)", "body")
     if not isinstance(frame, dict):
         return refuse("malformed_frame", "the frame must be a JSON object", "body")
     action = frame.get("action")
