@@ -25,7 +25,8 @@ def call(api: Api, sender: FakeSender):
 
 
 def _frame(call_id: str, payload: str) -> str:
-    return '{"action": "callSignal", "callId": "%s", "signalType": "offer", "payload": %s}' % (call_id, payload)
+    head = json.dumps({"action": "callSignal", "callId": call_id, "signalType": "offer"})
+    return head[:-1] + ', "payload": ' + payload + "}"
 
 
 @pytest.mark.parametrize(
