@@ -37,7 +37,10 @@ AUTH_FUNCTION = Function(
     ),
     permissions=(
         Permission("table", ("dynamodb:PutItem",)),
-        Permission("user_pool", ("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminUserGlobalSignOut")),
+        Permission(
+            "user_pool",
+            ("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut"),
+        ),
     ),
 )
 

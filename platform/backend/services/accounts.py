@@ -82,30 +82,35 @@ def register(table: Table, email: str, password: str, name: str, settings: Setti
     return Registration(user_id=user_id, confirmed=confirmed)
 
 
+_WRONG_CODE = "the code is wrong or has expired; an account that is confirmed already needs no code: log in"
+
+
+def _code_refused(_message: str = "") -> AppError:
+    # One answer for every refusal, so that confirm cannot tell which emails have accounts.
+    return InvalidInput(_WRONG_CODE, field="code", code="invalid_code")
+
+
 def confirm(email: str, code: str, settings: Settings | None = None) -> None:
-    """Confirm a sign-up with the emailed code."""
+    """Confirm a sign-up with the emailed code. An unknown email, a wrong or expired code and
+    an account confirmed already get the same answer (400 ``invalid_code``)."""
     settings = settings or get_settings()
+    client = cognito_client()
+    refusals: dict[str, Callable[[str], AppError]] = dict.fromkeys(
+        ("CodeMismatchException", "ExpiredCodeException", "UserNotFoundException", "NotAuthorizedException"),
+        _code_refused,
+    )
     try:
-        cognito_client().confirm_sign_up(ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code)
+        # Cognito refuses to confirm a confirmed account (NotAuthorized); some emulators confirm
+        # it again whatever the code, so the state is checked first to answer alike everywhere.
+        status = client.admin_get_user(UserPoolId=settings.user_pool_id, Username=email).get("UserStatus")
     except ClientError as error:
-        _raise_for(
-            error,
-            {
-                "CodeMismatchException": lambda _m: InvalidInput(
-                    "the code is wrong", field="code", code="invalid_code"
-                ),
-                "ExpiredCodeException": lambda _m: InvalidInput(
-                    "the code has expired", field="code", code="expired_code"
-                ),
-                # Unknown user answers like a wrong code, so confirm cannot probe for accounts.
-                "UserNotFoundException": lambda _m: InvalidInput(
-                    "the code is wrong", field="code", code="invalid_code"
-                ),
-                "NotAuthorizedException": lambda _m: Conflict(
-                    "the account is confirmed already", code="already_confirmed"
-                ),
-            },
-        )
+        _raise_for(error, refusals)
+    if status == "CONFIRMED":
+        raise _code_refused()
+    try:
+        client.confirm_sign_up(ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code)
+    except ClientError as error:
+        _raise_for(error, refusals)
 
 
 def _tokens(result: dict[str, Any]) -> dict[str, Any]:
