@@ -22,6 +22,8 @@ class Settings(BaseModel):
     # tokens still carry the AWS issuer, so the two are configured separately.
     jwks_url: str = Field("", alias="JWKS_URL")
     token_issuer: str = Field("", alias="TOKEN_ISSUER")
+    # How long the pool's signing keys are trusted without fetching them again.
+    jwks_cache_s: int = Field(300, alias="JWKS_CACHE_SECONDS", ge=1, le=3600)
     auto_confirm_signups: bool = Field(False, alias="AUTO_CONFIRM_SIGNUPS")
     max_message_length: int = Field(4000, alias="MAX_MESSAGE_LENGTH", ge=1)
     max_attachments: int = Field(10, alias="MAX_ATTACHMENTS", ge=0)
