@@ -72,6 +72,6 @@ def transaction_conflict(request: dict[str, Any]) -> Answer:
     ]
     return 400, {
         "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
-        "message": "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]",
+        "message": "Transaction cancelled [TransactionConflict]",
         "CancellationReasons": reasons,
     }

@@ -49,7 +49,7 @@ def _pause(seconds: float) -> None:
 
 
 def _backoff(attempt: int) -> None:
-    _pause(random.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt)))
+    _pause(random.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt)))  # noqa: S311 (jitter, not a secret)
 
 
 def _busy(what: str) -> ServiceUnavailable:
