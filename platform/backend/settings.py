@@ -33,6 +33,8 @@ class Settings(BaseModel):
     # local twin's gateway), how many posts run at once, and the largest frame accepted.
     websocket_management_url: str = Field("", alias="WEBSOCKET_MANAGEMENT_URL")
     fanout_pool_size: int = Field(32, alias="FANOUT_POOL_SIZE", ge=1, le=256)
+    # How long one fan-out retries posts answered 429/5xx (well under every function's timeout).
+    delivery_retry_budget_s: float = Field(2.0, alias="DELIVERY_RETRY_BUDGET_SECONDS", ge=0, le=10)
     max_frame_bytes: int = Field(32 * 1024, alias="MAX_FRAME_BYTES", ge=1024)
     # Connections live at most 2 hours in API Gateway; the item outlives that a little.
     connection_ttl_s: int = Field(2 * 3600 + 600, alias="CONNECTION_TTL_SECONDS", ge=60)

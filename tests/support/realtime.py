@@ -26,6 +26,8 @@ class FakeSender:
     frames: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     on_post: Any = None
     closed: list[str] = field(default_factory=list)
+    # connection -> how many more posts fail with a retryable error (429 / 5xx) first
+    retryable_failures: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def post(self, connection_id: str, data: bytes) -> None:
@@ -35,6 +37,12 @@ class FakeSender:
             raise GoneConnection(connection_id)
         if connection_id in self.broken:
             raise DeliveryFailed(connection_id)
+        with self._lock:
+            remaining = self.retryable_failures.get(connection_id, 0)
+            if remaining:
+                self.retryable_failures[connection_id] = remaining - 1
+        if remaining:
+            raise DeliveryFailed(f"{connection_id}: 429", retryable=True)
         event = json.loads(data)
         if self.on_post is not None:
             self.on_post(connection_id, event)
