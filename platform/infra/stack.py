@@ -129,7 +129,8 @@ WEBSOCKET_FUNCTION = Function(
             "callSignal",
         )
     ),
-    permissions=_REALTIME_PERMISSIONS,
+    # a sent message's attachments are checked against the stored objects (HeadObject)
+    permissions=(*_REALTIME_PERMISSIONS, Permission("bucket", ("s3:GetObject",), prefix="attachment/*")),
 )
 
 CALL_FUNCTION = Function(

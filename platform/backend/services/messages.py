@@ -11,6 +11,7 @@ from backend.errors import InvalidInput, NotFound, PayloadTooLarge
 from backend.realtime import events
 from backend.realtime.fanout import Report
 from backend.services import rate_limits, realtime
+from backend.services.attachments import resolve as resolve_attachments
 from backend.services.conversations import require_membership
 from backend.settings import Settings
 from backend.store import conversations, messages
@@ -69,6 +70,7 @@ def send(
     for a conversation that does not exist, before anything is written.
     """
     _check_content(content, attachments, conversation_id, settings)
+    attachments = resolve_attachments(attachments, settings)
     existing = messages.find_by_client_id(table, conversation_id, caller.user_id, client_message_id)
     if existing is not None:
         participants = _participants(table, conversation_id)
