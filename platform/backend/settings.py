@@ -53,6 +53,19 @@ class Settings(BaseModel):
     # Per-user rate limits (per minute; 0 turns a limit off).
     send_rate_per_minute: int = Field(120, alias="SEND_RATE_PER_MINUTE", ge=0)
     call_start_rate_per_minute: int = Field(10, alias="CALL_START_RATE_PER_MINUTE", ge=0)
+    typing_rate_per_minute: int = Field(60, alias="TYPING_RATE_PER_MINUTE", ge=0)
+    read_rate_per_minute: int = Field(120, alias="READ_RATE_PER_MINUTE", ge=0)
+    # a call's setup exchanges an offer, an answer and a few dozen ICE candidates
+    signal_rate_per_minute: int = Field(600, alias="SIGNAL_RATE_PER_MINUTE", ge=0)
+    call_action_rate_per_minute: int = Field(60, alias="CALL_ACTION_RATE_PER_MINUTE", ge=0)
+    upload_rate_per_minute: int = Field(30, alias="UPLOAD_RATE_PER_MINUTE", ge=0)
+    conversation_rate_per_minute: int = Field(20, alias="CONVERSATION_RATE_PER_MINUTE", ge=0)
+    participant_change_rate_per_minute: int = Field(60, alias="PARTICIPANT_CHANGE_RATE_PER_MINUTE", ge=0)
+    profile_update_rate_per_minute: int = Field(20, alias="PROFILE_UPDATE_RATE_PER_MINUTE", ge=0)
+    # Open WebSocket connections per user (each message costs one post per connection).
+    max_connections_per_user: int = Field(10, alias="MAX_CONNECTIONS_PER_USER", ge=1, le=100)
+    # Recordings linked to one call (the call item must stay far under DynamoDB's 400 KB).
+    max_recordings_per_call: int = Field(20, alias="MAX_RECORDINGS_PER_CALL", ge=1, le=1000)
     # Browser origins allowed by CORS (comma separated); the first is the primary one.
     cors_allow_origins: str = Field("http://localhost:8081", alias="CORS_ALLOW_ORIGINS")
 

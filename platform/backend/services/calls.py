@@ -117,6 +117,7 @@ def _refuse(call: Item, wanted: str) -> Conflict:
 
 def accept(table: Table, caller: Caller, call_id: str) -> Item:
     """The callee picks up a ringing call (once: a second accept is a conflict)."""
+    rate_limits.check_action(table, caller.user_id, "call_action")
     call = _expire_if_due(table, participant_call(table, caller, call_id))
     if caller.user_id == call["callerId"]:
         raise Forbidden("only the people called can accept", code="not_callee")
@@ -140,6 +141,7 @@ def accept(table: Table, caller: Caller, call_id: str) -> Item:
 
 def decline(table: Table, caller: Caller, call_id: str) -> Item:
     """The callee turns a ringing call down."""
+    rate_limits.check_action(table, caller.user_id, "call_action")
     call = _expire_if_due(table, participant_call(table, caller, call_id))
     if caller.user_id == call["callerId"]:
         raise Forbidden("only the people called can decline; the caller ends the call", code="not_callee")
@@ -168,6 +170,7 @@ def _seconds_between(start_iso: str, end_iso: str) -> int:
 def end(table: Table, caller: Caller, call_id: str) -> Item:
     """Any participant hangs up: an active call ends with its duration; a ringing one that
     nobody answered is missed."""
+    rate_limits.check_action(table, caller.user_id, "call_action")
     call = _expire_if_due(table, participant_call(table, caller, call_id))
     now = clock.now_iso()
     if call["status"] == ACTIVE:
@@ -220,6 +223,7 @@ def history(table: Table, caller: Caller, conversation_id: str, limit: int, curs
 def signal_targets(table: Table, caller: Caller, call_id: str) -> Item:
     """The call a signal is for, when the caller may signal on it (ringing or active), with
     ``participants`` narrowed to those still in the conversation (the signal's recipients)."""
+    rate_limits.check_action(table, caller.user_id, "call_signal")
     call = _expire_if_due(table, participant_call(table, caller, call_id))
     if call["status"] not in (RINGING, ACTIVE):
         raise Conflict(f"the call is {call['status']}: no more signalling", code=f"call_{call['status']}")

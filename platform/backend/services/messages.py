@@ -139,6 +139,7 @@ def mark_read(table: Table, caller: Caller, conversation_id: str, message_id: st
     if not ids.is_id(message_id):
         raise InvalidInput("messageId must be a messageId", field="messageId")
     require_membership(table, conversation_id, caller.user_id)
+    rate_limits.check_action(table, caller.user_id, "read_marker")
     message = messages.get(table, conversation_id, message_id)
     if message is None:
         raise NotFound("no such message in this conversation", code="message_not_found")

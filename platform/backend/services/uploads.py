@@ -14,9 +14,10 @@ from botocore.config import Config
 
 from backend import clock, ids
 from backend.auth.identity import Caller
-from backend.errors import InvalidInput, NotFound, PayloadTooLarge
+from backend.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from backend.observability import metrics
 from backend.services import calls as call_service
+from backend.services import rate_limits
 from backend.services.conversations import require_membership
 from backend.services.messages import attachment_prefix
 from backend.services.profiles import avatar_prefix
@@ -99,6 +100,7 @@ def _check_scope(table: Table, caller: Caller, request: UploadRequest) -> None:
 
 def request_upload(table: Table, caller: Caller, request: UploadRequest, settings: Settings) -> dict[str, Any]:
     """A presigned POST for one file, after checking purpose, type, size and scope."""
+    rate_limits.check_action(table, caller.user_id, "upload", settings)
     allowed = ALLOWED_TYPES[request.purpose]
     if request.content_type not in allowed:
         raise InvalidInput(
@@ -125,6 +127,16 @@ def request_upload(table: Table, caller: Caller, request: UploadRequest, setting
         ],
         ExpiresIn=settings.upload_url_ttl_s,
     )
+    if (
+        request.purpose == RECORDING
+        and request.call_id
+        and not calls.add_recording(table, request.call_id, upload_id, settings.max_recordings_per_call)
+    ):
+        raise Conflict(
+            f"a call holds at most {settings.max_recordings_per_call} recordings",
+            field="callId",
+            code="recordings_full",
+        )
     uploads.create(
         table,
         {
@@ -140,8 +152,6 @@ def request_upload(table: Table, caller: Caller, request: UploadRequest, setting
             "createdAt": clock.now_iso(),
         },
     )
-    if request.purpose == RECORDING and request.call_id:
-        calls.add_recording(table, request.call_id, upload_id)
     metrics.add_metric(name="UploadsRequested", unit=MetricUnit.Count, value=1)
     return {
         "uploadId": upload_id,

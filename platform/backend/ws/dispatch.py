@@ -21,7 +21,7 @@ from backend.errors import AppError
 from backend.faults import dependency_busy
 from backend.observability import logger, metrics, tracer
 from backend.realtime import events
-from backend.services import calls, messages, realtime
+from backend.services import calls, messages, rate_limits, realtime
 from backend.services.conversations import require_membership
 from backend.settings import get_settings
 from backend.store import connections, conversations
@@ -33,6 +33,19 @@ OK = {"statusCode": 200}
 UNAUTHORIZED = {
     "statusCode": 401,
     "body": json.dumps({"error": {"code": "unauthorized", "message": "missing, invalid or expired token"}}),
+}
+
+TOO_MANY_CONNECTIONS = {
+    "statusCode": 429,
+    "headers": {"Retry-After": "60"},
+    "body": json.dumps(
+        {
+            "error": {
+                "code": "too_many_connections",
+                "message": "this account has the most open connections allowed: close one, then retry",
+            }
+        }
+    ),
 }
 
 
@@ -58,7 +71,14 @@ def connect(event: dict[str, Any], verifier: TokenVerifier) -> dict[str, Any]:
         logger.info("connection refused", extra={"reason": "revoked"})
         tracer.put_annotation("outcome", "unauthorized")
         return UNAUTHORIZED
-    connections.save(get_table(), context["connectionId"], user_id, clock.now_iso(), get_settings().connection_ttl_s)
+    settings = get_settings()
+    if len(connections.of_user(get_table(), user_id)) >= settings.max_connections_per_user:
+        # each open connection costs a post per message: the cap bounds what one user spends
+        logger.info("connection refused", extra={"reason": "connection cap"})
+        tracer.put_annotation("outcome", "rate_limited")
+        metrics.add_metric(name="RateLimited", unit=MetricUnit.Count, value=1)
+        return TOO_MANY_CONNECTIONS
+    connections.save(get_table(), context["connectionId"], user_id, clock.now_iso(), settings.connection_ttl_s)
     logger.append_keys(user_id=user_id)
     metrics.add_metric(name="ConnectionsOpened", unit=MetricUnit.Count, value=1)
     return OK
@@ -93,6 +113,7 @@ def _send_message(table: Table, caller: Caller, connection_id: str, frame: SendM
 
 def _typing(table: Table, caller: Caller, connection_id: str, frame: TypingFrame) -> None:
     require_membership(table, frame.conversationId, caller.user_id)
+    rate_limits.check_action(table, caller.user_id, "typing")
     conversation = conversations.get(table, frame.conversationId)
     others = [p for p in (conversation or {}).get("participants", []) if p != caller.user_id]
     realtime.push(table, others, events.typing(frame.conversationId, caller.user_id))

@@ -12,18 +12,20 @@ from tests.support.api import Api
 from tests.support.calls import counting
 
 # route -> the most DynamoDB calls it may make (docs/data-model.md lists the same numbers);
-# every authenticated route reads the caller's revocation marker first (+1, logout)
+# every authenticated route reads the caller's revocation marker first (+1, logout), and
+# every write action counts against its per-user rate limit (+1, L)
 R = 1
+L = 1
 BOUNDS = {
     "GET /me": 1 + R,
-    "PATCH /me": 3 + R,
+    "PATCH /me": 3 + R + L,
     "GET /users/{userId}": 1 + R,
-    "POST /conversations (existing direct)": 3 + R,
-    "POST /conversations (group)": 2 + R,
+    "POST /conversations (existing direct)": 3 + R + L,
+    "POST /conversations (group)": 2 + R + L,
     "GET /conversations": 2 + R,
     "GET /conversations/{id}": 2 + R,
-    "POST /conversations/{id}/participants": 4 + R,
-    "DELETE /conversations/{id}/participants/{userId}": 3 + R,
+    "POST /conversations/{id}/participants": 4 + R + L,
+    "DELETE /conversations/{id}/participants/{userId}": 3 + R + L,
     "GET /conversations/{id}/messages": 2 + R,
     # storing takes 3 (guard, sequence number with the membership check, transaction) and
     # the rate limit 1; live delivery adds one BatchGetItem for the connections of every
@@ -31,7 +33,7 @@ BOUNDS = {
     "POST /conversations/{id}/messages": 4 + 1 + R,
     # guard, stored message, conversation (participants), connections
     "POST /conversations/{id}/messages (duplicate)": 3 + 1 + R,
-    "POST /conversations/{id}/read": 3 + R,
+    "POST /conversations/{id}/read": 3 + R + L,
 }
 
 
