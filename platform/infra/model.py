@@ -138,6 +138,19 @@ class UserPool:
     id_token_validity_minutes: int = 15
     access_token_validity_minutes: int = 15
     refresh_token_validity_days: int = 30
+    # Cognito threat protection (compromised credentials, adaptive authentication): "off",
+    # "audit" (detect and log) or "enforced" (block risky sign-ins). It needs the Plus feature
+    # plan, billed per monthly active user (``cognito.mau.plus`` in ops/cost/prices.yaml).
+    threat_protection: str = "off"
+
+    def __post_init__(self) -> None:
+        if self.threat_protection not in ("off", "audit", "enforced"):
+            raise ValueError(f"threat_protection must be off, audit or enforced, not {self.threat_protection!r}")
+
+    @property
+    def feature_plan(self) -> str:
+        """The Cognito feature plan the pool needs: ``plus`` with threat protection, else ``essentials``."""
+        return "essentials" if self.threat_protection == "off" else "plus"
 
 
 @dataclass(frozen=True)
@@ -171,11 +184,13 @@ class StageSettings:
     log_retention_days: int = 14
     # Deletion protection and a Retain policy on the table, bucket and user pool.
     protect_data: bool = False
+    # ``ops deploy`` refuses the stage without an explicit https CORS origin (no localhost).
+    explicit_cors: bool = False
 
 
 DEFAULT_STAGES = (
     StageSettings("dev", log_retention_days=14, protect_data=False),
-    StageSettings("prod", log_retention_days=365, protect_data=True),
+    StageSettings("prod", log_retention_days=365, protect_data=True, explicit_cors=True),
 )
 
 

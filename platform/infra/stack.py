@@ -129,6 +129,9 @@ WEBSOCKET_FUNCTION = Function(
             "callSignal",
         )
     ),
+    # Reserved so that a message storm cannot take the account's whole concurrency (and other
+    # functions cannot starve live delivery); also its ceiling, which the alarms read.
+    reserved_concurrency=200,
     # a sent message's attachments are checked against the stored objects (HeadObject)
     permissions=(*_REALTIME_PERMISSIONS, Permission("bucket", ("s3:GetObject",), prefix="attachment/*")),
 )
@@ -162,6 +165,9 @@ NOTIFIER_FUNCTION = Function(
     # are backend/notifications/config.py's defaults; alarms/template.py creates the topic and
     # grants publishing to it and reading the parameter.
     environment={"POWERTOOLS_SERVICE_NAME": "notifier"},
+    # Alarm notifications must go out when the account's concurrency is exhausted, which is
+    # exactly when alarms fire; a few instances are plenty for SNS deliveries.
+    reserved_concurrency=5,
     permissions=(),
 )
 
