@@ -163,6 +163,12 @@ class RestApi:
     throttle_burst_limit: int = 400
     # WAF rate-based rule: requests per client IP in any 5-minute window before blocking.
     waf_rate_limit_per_5min: int = 2000
+    # Routes carrying text people write: the core rule set's body size and XSS rules only count
+    # there (infra/waf_body_rules.py); the API enforces its own limits on them.
+    waf_body_rules_exempt: tuple[tuple[str, str], ...] = (
+        ("POST", "/conversations/{conversationId}/messages"),
+        ("PATCH", "/me"),
+    )
 
 
 @dataclass(frozen=True)
