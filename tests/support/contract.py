@@ -65,6 +65,8 @@ class Fixtures:
     user: User
     other: User
     path_ids: dict[str, str]
+    # logout voids its caller's tokens: it is fuzzed with a user of its own
+    leaving: User | None = None
 
 
 def make_fixtures(rest: Rest) -> Fixtures:
@@ -96,6 +98,7 @@ def make_fixtures(rest: Rest) -> Fixtures:
         user,
     )
     assert upload.status_code == 201, upload.text
+    leaving = rest.sign_up("Leaving")
     return Fixtures(
         user,
         other,
@@ -105,6 +108,7 @@ def make_fixtures(rest: Rest) -> Fixtures:
             "uploadId": upload.json()["uploadId"],
             "userId": other.user_id,
         },
+        leaving,
     )
 
 
@@ -156,11 +160,14 @@ def fuzz(base_url: str, fixtures: Fixtures, examples_per_operation: int, deadlin
     schema = load_schema()
     outcome = Outcome()
     session = requests.Session()
-    auth = {"Authorization": f"Bearer {fixtures.user.id_token}"}
     started = time.monotonic()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20, "the document lost its operations"
     for operation in operations:
+        if operation.path == "/auth/logout" and fixtures.leaving is not None:
+            auth = {"Authorization": f"Bearer {fixtures.leaving.id_token}"}
+        else:
+            auth = {"Authorization": f"Bearer {fixtures.user.id_token}"}
         names = {p.name for p in operation.path_parameters}
         known = {name: fixtures.path_ids[name] for name in names if name in fixtures.path_ids}
         strategies = []
@@ -187,7 +194,7 @@ def fuzz(base_url: str, fixtures: Fixtures, examples_per_operation: int, deadlin
                     return
                 # the bearer token is always sent: negative cases must not drop it, or every
                 # answer would be the authorizer's 401 and the handlers would go untested
-                case.headers = {**(case.headers or {}), **auth}
+                case.headers = {**(case.headers or {}), **auth}  # noqa: B023 (runs within its iteration)
                 response = _call(case, base_url, session, outcome)
                 label = f"{case.operation.method.upper()} {case.operation.path}"
                 outcome.by_operation[label] += 1
