@@ -66,6 +66,11 @@ class Settings(BaseModel):
     max_connections_per_user: int = Field(10, alias="MAX_CONNECTIONS_PER_USER", ge=1, le=100)
     # Recordings linked to one call (the call item must stay far under DynamoDB's 400 KB).
     max_recordings_per_call: int = Field(20, alias="MAX_RECORDINGS_PER_CALL", ge=1, le=1000)
+    # The canary: the public endpoints it probes (set for scheduled functions by the template,
+    # by the local twin for its own) and how long each probe may take.
+    rest_api_url: str = Field("", alias="REST_API_URL")
+    websocket_url: str = Field("", alias="WEBSOCKET_URL")
+    canary_timeout_s: float = Field(5.0, alias="CANARY_TIMEOUT_SECONDS", gt=0, le=15)
     # Browser origins allowed by CORS (comma separated); the first is the primary one.
     cors_allow_origins: str = Field("http://localhost:8081", alias="CORS_ALLOW_ORIGINS")
 

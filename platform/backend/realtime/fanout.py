@@ -57,6 +57,10 @@ class Fanout:
         self._pool = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="fanout")
         self._budget_s = retry_budget_s
 
+    def close(self) -> None:
+        """Stop the pool's threads (idle ones at once; none are busy between invocations)."""
+        self._pool.shutdown(wait=False)
+
     def deliver(
         self,
         sender: ConnectionSender,

@@ -59,6 +59,7 @@ def _notify(table: Table, call: Item, status_event: str, exclude_connection: str
         current_participants(table, call),
         events.call_event(status_event, _view(call)),
         exclude_connection=exclude_connection,
+        kind="call",
     )
 
 
