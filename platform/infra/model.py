@@ -143,9 +143,24 @@ class UserPool:
     logical_name: str
     client_name: str
     password_min_length: int = 8
-    id_token_validity_minutes: int = 60
-    access_token_validity_minutes: int = 60
+    # Short-lived ID/access tokens bound how long a token lives on after a password change or
+    # a revocation the API cannot see; logout voids them at once anyway (docs/reliability.md).
+    id_token_validity_minutes: int = 15
+    access_token_validity_minutes: int = 15
     refresh_token_validity_days: int = 30
+    # Cognito threat protection (compromised credentials, adaptive authentication): "off",
+    # "audit" (detect and log) or "enforced" (block risky sign-ins). It needs the Plus feature
+    # plan, billed per monthly active user (``cognito.mau.plus`` in ops/cost/prices.yaml).
+    threat_protection: str = "off"
+
+    def __post_init__(self) -> None:
+        if self.threat_protection not in ("off", "audit", "enforced"):
+            raise ValueError(f"threat_protection must be off, audit or enforced, not {self.threat_protection!r}")
+
+    @property
+    def feature_plan(self) -> str:
+        """The Cognito feature plan the pool needs: ``plus`` with threat protection, else ``essentials``."""
+        return "essentials" if self.threat_protection == "off" else "plus"
 
 
 @dataclass(frozen=True)
@@ -158,6 +173,12 @@ class RestApi:
     throttle_burst_limit: int = 400
     # WAF rate-based rule: requests per client IP in any 5-minute window before blocking.
     waf_rate_limit_per_5min: int = 2000
+    # Routes carrying text people write: the core rule set's body size and XSS rules only count
+    # there (infra/waf_body_rules.py); the API enforces its own limits on them.
+    waf_body_rules_exempt: tuple[tuple[str, str], ...] = (
+        ("POST", "/conversations/{conversationId}/messages"),
+        ("PATCH", "/me"),
+    )
 
 
 @dataclass(frozen=True)
@@ -226,11 +247,13 @@ class StageSettings:
     # Deletion protection and a Retain policy on the table, bucket and user pool.
     protect_data: bool = False
     cost: CostProfile = CostProfile()
+    # ``ops deploy`` refuses the stage without an explicit https CORS origin (no localhost).
+    explicit_cors: bool = False
 
 
 DEFAULT_STAGES = (
     StageSettings("dev", log_retention_days=14, protect_data=False, cost=DEV_COST_PROFILE),
-    StageSettings("prod", log_retention_days=365, protect_data=True),
+    StageSettings("prod", log_retention_days=365, protect_data=True, explicit_cors=True),
 )
 
 

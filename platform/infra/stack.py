@@ -37,7 +37,10 @@ AUTH_FUNCTION = Function(
     ),
     permissions=(
         Permission("table", ("dynamodb:PutItem",)),
-        Permission("user_pool", ("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminUserGlobalSignOut")),
+        Permission(
+            "user_pool",
+            ("cognito-idp:AdminConfirmSignUp", "cognito-idp:AdminGetUser", "cognito-idp:AdminUserGlobalSignOut"),
+        ),
     ),
 )
 
@@ -141,7 +144,11 @@ WEBSOCKET_FUNCTION = Function(
             "callSignal",
         )
     ),
-    permissions=_REALTIME_PERMISSIONS,
+    # Reserved so that a message storm cannot take the account's whole concurrency (and other
+    # functions cannot starve live delivery); also its ceiling, which the alarms read.
+    reserved_concurrency=200,
+    # a sent message's attachments are checked against the stored objects (HeadObject)
+    permissions=(*_REALTIME_PERMISSIONS, Permission("bucket", ("s3:GetObject",), prefix="attachment/*")),
 )
 
 CALL_FUNCTION = Function(
