@@ -6,7 +6,6 @@ feature plan) is in the price sheet."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +13,11 @@ import yaml
 from infra import STACK
 from infra.template import names, synthesize
 
+from kit.price_sheet import DEFAULT_SHEET
 from ops.deploy.errors import DeployError
 from ops.deploy.pipeline import DeployRequest, deploy
 
-PRICES = Path(__file__).resolve().parents[3] / "ops" / "cost" / "prices.yaml"
+PRICES = DEFAULT_SHEET
 
 
 class _NoStack:
