@@ -56,6 +56,8 @@ class Function:
     timeout_s: int = 10
     architecture: Architecture = "arm64"
     reserved_concurrency: int | None = None
+    # An EventBridge Scheduler expression ("rate(1 minute)") on which the function is invoked.
+    schedule: str | None = None
     # Lambda runtime identifier; the deploy zip's wheels are built for its Python version.
     runtime: str = "python3.12"
     environment: dict[str, str] = field(default_factory=dict)
