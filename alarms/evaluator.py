@@ -258,6 +258,12 @@ def reason_text(spec: AlarmSpec, starts: Sequence[int], values: Sequence[float |
     words = _WORDS[spec.comparison]
     if decision.state == INSUFFICIENT or (decision.state != ALARM and not points and decision.evaluated == 0):
         return f"Insufficient Data: {n} datapoint{'s' if n != 1 else ''} were unknown."
+    if not points:
+        treated = "Breaching" if decision.state == ALARM else "NonBreaching"
+        return (
+            f"Threshold Crossed: no datapoints were received for {n} period{'s' if n != 1 else ''} and {n} "
+            f"missing datapoint{'s' if n != 1 else ''} were treated as [{treated}]."
+        )
     if decision.state == ALARM:
         verb = "was" if decision.breaching == 1 else "were"
         return (
