@@ -590,3 +590,13 @@ def backtest(
             out.print(
                 "[yellow]note:[/] CloudWatch keeps 1-minute data for 15 days; older minutes count as missing data."
             )
+
+
+def _register_prove() -> None:
+    # `ops alarms prove` lives in its own module (ops.commands.alarms_prove).
+    from ops.commands.alarms_prove import prove
+
+    app.command("prove")(prove)
+
+
+_register_prove()

@@ -1,0 +1,109 @@
+"""The scenarios `ops alarms prove` runs: one entry per failure or healthy run.
+
+Alarms are named by patterns over their slug (``alarms/rules`` names them
+``<resource>-<check>-<level>``, the check's dashes for its underscores), so an expectation
+reads like the alarm list and survives new levels. Add a scenario by adding an entry.
+
+``fast`` scenarios run in ``make test`` (tests/integration/test_alarms_prove.py); the others
+in tests/bench. ``pending`` says why a scenario cannot pass yet (an alarm that does not exist
+in this tree); such a scenario still runs, and reports what it saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SERVICE_HEALTH = "service-health"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One failure to inject (or none: a healthy run) and what must happen."""
+
+    name: str
+    traffic: str  # low, medium, bursty (ops.prove.traffic)
+    fault: str | None = None
+    function: str | None = None
+    # Slug patterns (fnmatch) that must reach ALARM; each needs at least one alarm matching.
+    expect: tuple[str, ...] = ()
+    websocket: bool = False  # the traffic also opens WebSocket connections
+    fast: bool = False
+    pending: str = ""
+    # Minutes of the twin's clock to wait for ALARM (and then for OK).
+    within_minutes: int = 8
+    # Healthy runs: how long to watch for a stray ALARM.
+    minutes: int = 15
+
+    @property
+    def healthy(self) -> bool:
+        """A run without a fault: no alarm may fire."""
+        return self.fault is None
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        "chat-errors-low-traffic",
+        "low",
+        "function-errors",
+        "chat",
+        expect=("chat-lambda-error*-critical", SERVICE_HEALTH),
+        pending="needs the count-based Lambda error alarm (issue 14 part B): the rate alarm needs 10 invocations a minute",
+    ),
+    Scenario(
+        "chat-errors-medium-traffic",
+        "medium",
+        "function-errors",
+        "chat",
+        expect=("chat-lambda-error-rate-critical", "rest-5xx-rate-critical", SERVICE_HEALTH),
+        fast=True,
+    ),
+    Scenario(
+        "dependency-throttle",
+        "medium",
+        "dependency-throttle",
+        expect=("table-dynamodb-throttles-critical", SERVICE_HEALTH),
+    ),
+    Scenario(
+        "dependency-throttle-app-metric",
+        "medium",
+        "dependency-throttle",
+        expect=("*dependency-throttles*-critical", SERVICE_HEALTH),
+        pending="needs the DependencyThrottles alarm (issue 14 part B)",
+    ),
+    Scenario(
+        "signing-keys-unavailable",
+        "medium",
+        "signing-keys-unavailable",
+        expect=("*connect*-critical", SERVICE_HEALTH),
+        websocket=True,
+        pending="needs the WebSocket connect-failure alarm (issue 14 part B); warm instances keep cached keys for an hour",
+    ),
+    Scenario(
+        "api-outage",
+        "low",
+        "api-outage",
+        expect=("*canary*-critical", SERVICE_HEALTH),
+        pending="needs the canary function and its alarm (issue 14 part B): an outage records no metric at all",
+    ),
+    Scenario(
+        "notifier-broken",
+        "medium",
+        "notifier-broken",
+        expect=("notifier-lambda-error*-critical",),
+        pending="needs the notifier's count-based error alarm and a path around the notifier (issue 14 part B)",
+    ),
+    Scenario("healthy-low", "low", fast=True, minutes=12),
+    Scenario("healthy-medium", "medium", minutes=12),
+    Scenario("healthy-bursty", "bursty", minutes=15),
+)
+
+
+def find(names: list[str]) -> list[Scenario]:
+    """The scenarios called ``names`` (all when empty); KeyError naming the unknown ones."""
+    if not names:
+        return list(SCENARIOS)
+    known = {s.name: s for s in SCENARIOS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise KeyError(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return [known[n] for n in names]

@@ -1,0 +1,122 @@
+"""Client traffic for the prove scenarios, paced by the twin's clock.
+
+A *profile* says how many requests each minute of the twin's clock gets: ``low`` one a
+minute, ``medium`` twenty, ``bursty`` nothing for four minutes then sixty at once. Requests
+are what a signed-in mobile client does: ``GET /me`` (the chat function) and, for the
+WebSocket scenarios, a connection opened with the user's token and closed again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+
+import httpx
+from websockets.exceptions import InvalidStatus, WebSocketException
+from websockets.sync.client import connect
+
+from alarms.evaluator import ScaledClock
+
+PASSWORD = "Prove-Passw0rd!"  # noqa: S105 - a throwaway user of a local twin
+
+
+def per_minute(profile: str, minute: int) -> int:
+    """Requests in twin minute ``minute`` of ``profile``."""
+    if profile == "low":
+        return 1
+    if profile == "medium":
+        return 20
+    if profile == "bursty":
+        return 60 if minute % 5 == 4 else 0
+    if profile == "idle":
+        return 0
+    raise ValueError(f"unknown traffic profile {profile!r}: low, medium, bursty or idle")
+
+
+class Traffic:
+    """A signed-in user sending ``profile`` traffic in a background thread."""
+
+    def __init__(self, rest_url: str, websocket_url: str, clock: ScaledClock) -> None:
+        self.rest_url = rest_url
+        self.websocket_url = websocket_url
+        self.clock = clock
+        self.http = httpx.Client(base_url=rest_url, timeout=30)
+        self.statuses: Counter[str] = Counter()
+        self._token = ""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.profile = "idle"
+        self.websocket = False
+
+    def sign_in(self) -> None:
+        """Register and log in a fresh user."""
+        email = f"prove-{uuid.uuid4().hex[:10]}@example.com"
+        registered = self.http.post("/auth/register", json={"email": email, "password": PASSWORD, "name": "Prove"})
+        registered.raise_for_status()
+        login = self.http.post("/auth/login", json={"email": email, "password": PASSWORD})
+        login.raise_for_status()
+        self._token = login.json()["idToken"]
+
+    def one(self) -> None:
+        """One request of the profile (and a WebSocket connect when asked for)."""
+        try:
+            response = self.http.get("/me", headers={"Authorization": f"Bearer {self._token}"})
+            self.statuses[f"GET /me {response.status_code}"] += 1
+        except httpx.HTTPError as error:
+            self.statuses[f"GET /me {type(error).__name__}"] += 1
+        if self.websocket:
+            try:
+                with connect(f"{self.websocket_url}?token={self._token}", open_timeout=10, close_timeout=2):
+                    self.statuses["ws connect 101"] += 1
+            except InvalidStatus as refused:
+                self.statuses[f"ws connect {refused.response.status_code}"] += 1
+            except (OSError, WebSocketException, TimeoutError) as error:
+                self.statuses[f"ws connect {type(error).__name__}"] += 1
+
+    def run(self, profile: str, websocket: bool = False) -> None:
+        """Switch to ``profile`` (the thread starts on first use)."""
+        per_minute(profile, 0)  # ValueError for an unknown profile
+        self.profile, self.websocket = profile, websocket
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="prove-traffic", daemon=True)
+            self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            now = self.clock.now()
+            minute_start = now - now % 60
+            count = per_minute(self.profile, int(minute_start // 60))
+            for index in range(count):
+                # Spread the minute's requests over its first half, so they land in it.
+                moment = minute_start + 30 * index / max(1, count)
+                wait = self.clock.real_seconds(moment - self.clock.now())
+                if wait > 0 and self._stop.wait(wait):
+                    return
+                self.one()
+            wait = self.clock.real_seconds(minute_start + 60 - self.clock.now())
+            if wait > 0 and self._stop.wait(wait):
+                return
+
+    def stop(self) -> None:
+        """Stop sending and close the client."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+        with contextlib.suppress(Exception):
+            self.http.close()
+
+
+def wait_for(predicate: Callable[[], bool], timeout_s: float, step_s: float = 0.1) -> float | None:
+    """Seconds (wall clock) until ``predicate`` held, None when it did not within ``timeout_s``."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        if predicate():
+            return time.monotonic() - started
+        time.sleep(step_s)
+    return None
