@@ -409,6 +409,8 @@ class Gateway:
 
     async def management(self, request: Request) -> Response:
         """``POST|GET|DELETE /@connections/{id}``: what ``apigatewaymanagementapi`` calls."""
+        if request.method == "POST" and self.faults.active("management-api-errors"):
+            return _json(500, {"message": "Internal server error"}, {"x-amzn-ErrorType": "InternalServerErrorException"})
         connection = self.connections.get(request.path_params["connection_id"])
         if connection is None or not connection.open:
             return _json(410, {"message": None}, {"x-amzn-ErrorType": "GoneException"})
@@ -418,8 +420,6 @@ class Gateway:
             self._spawn(self._close(connection))
             return Response(status_code=204)
         data = await request.body()
-        if self.faults.active("management-api-errors"):
-            return _json(500, {"message": "Internal server error"}, {"x-amzn-ErrorType": "InternalServerErrorException"})
         if len(data) > MAX_WS_MESSAGE:
             return _json(413, {"message": "Message too long"}, {"x-amzn-ErrorType": "PayloadTooLargeException"})
         try:

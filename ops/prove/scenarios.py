@@ -54,14 +54,15 @@ SCENARIOS: tuple[Scenario, ...] = (
         "medium",
         "function-errors",
         "chat",
-        expect=("chat-lambda-error-rate-critical", "rest-5xx-rate-critical", SERVICE_HEALTH),
+        expect=("chat-lambda-error-rate-critical", SERVICE_HEALTH),
         fast=True,
+        pending="one notification per incident (issue 14 part B): today the alarm and ServiceHealth both notify",
     ),
     Scenario(
         "dependency-throttle",
         "medium",
         "dependency-throttle",
-        expect=("table-dynamodb-throttles-critical", SERVICE_HEALTH),
+        expect=("table-dynamodb-throttles-warning", "table-dynamodb-throttles-critical", SERVICE_HEALTH),
     ),
     Scenario(
         "dependency-throttle-app-metric",
