@@ -38,9 +38,7 @@ def _info(path: Path) -> dict[str, Any]:
     return dict(info)
 
 
-def run_scenarios(
-    scenarios: list[Scenario], info: dict[str, Any], on_progress: Any = None
-) -> list[Result]:
+def run_scenarios(scenarios: list[Scenario], info: dict[str, Any], on_progress: Any = None) -> list[Result]:
     """Run ``scenarios`` on the twin of ``info``; one result each."""
     prover = Prover(info, on_progress)
     try:
@@ -114,11 +112,15 @@ def report(results: list[Result], scenarios: list[Scenario], output_format: str)
         fired = "\n".join(f"{p}: {'-' if t is None else f'{t:g}'}" for p, t in result.fired.items())
         if scenario.healthy:
             fired = f"{result.alarm_transitions} ALARM transitions"
-        verdict = "[green]pass[/]" if result.passed else ("[yellow]fail (pending)[/]" if result.pending else "[red]fail[/]")
+        verdict = (
+            "[green]pass[/]" if result.passed else ("[yellow]fail (pending)[/]" if result.pending else "[red]fail[/]")
+        )
         notified = ""
         if not scenario.healthy:
             notified = f"ALARM {result.alarm_notifications or 0}\nOK {result.ok_notifications or 0}"
-        notes = "; ".join(result.failures + ([f"pending: {result.pending}"] if result.pending and not result.passed else []))
+        notes = "; ".join(
+            result.failures + ([f"pending: {result.pending}"] if result.pending and not result.passed else [])
+        )
         table.add_row(
             result.scenario,
             verdict,

@@ -154,6 +154,4 @@ def as_rows(faults: list[Fault]) -> list[dict[str, Any]]:
     def iso(ts: float | None) -> str | None:
         return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
-    return [
-        {"kind": f.kind, "function": f.function, "since": iso(f.since), "until": iso(f.until)} for f in faults
-    ]
+    return [{"kind": f.kind, "function": f.function, "since": iso(f.since), "until": iso(f.until)} for f in faults]

@@ -410,7 +410,9 @@ class Gateway:
     async def management(self, request: Request) -> Response:
         """``POST|GET|DELETE /@connections/{id}``: what ``apigatewaymanagementapi`` calls."""
         if request.method == "POST" and self.faults.active("management-api-errors"):
-            return _json(500, {"message": "Internal server error"}, {"x-amzn-ErrorType": "InternalServerErrorException"})
+            return _json(
+                500, {"message": "Internal server error"}, {"x-amzn-ErrorType": "InternalServerErrorException"}
+            )
         connection = self.connections.get(request.path_params["connection_id"])
         if connection is None or not connection.open:
             return _json(410, {"message": None}, {"x-amzn-ErrorType": "GoneException"})

@@ -139,7 +139,8 @@ def with_faults(app: _Wsgi, board: FaultBoard) -> _Wsgi:
             if path.endswith("/.well-known/jwks.json") and any(f.kind == "signing-keys-unavailable" for f in faults):
                 body = b'{"message":"Service Unavailable"}'
                 start_response(
-                    "503 Service Unavailable", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+                    "503 Service Unavailable",
+                    [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
                 )
                 return [body]
         return app(environ, start_response)

@@ -53,13 +53,23 @@ class Traffic:
         self.websocket = False
 
     def sign_in(self) -> None:
-        """Register and log in a fresh user."""
+        """Register and log in a fresh user (retrying 5xx answers, as the mobile client does:
+        a first cold start on a busy machine can outlast the function's init timeout)."""
         email = f"prove-{uuid.uuid4().hex[:10]}@example.com"
-        registered = self.http.post("/auth/register", json={"email": email, "password": PASSWORD, "name": "Prove"})
-        registered.raise_for_status()
-        login = self.http.post("/auth/login", json={"email": email, "password": PASSWORD})
-        login.raise_for_status()
+        body = {"email": email, "password": PASSWORD, "name": "Prove"}
+        self._retrying("/auth/register", body, (201, 409))
+        login = self._retrying("/auth/login", {"email": email, "password": PASSWORD}, (200,))
         self._token = login.json()["idToken"]
+
+    def _retrying(self, path: str, body: dict[str, str], ok: tuple[int, ...]) -> httpx.Response:
+        response = self.http.post(path, json=body)
+        for attempt in range(5):
+            if response.status_code in ok or response.status_code < 500:
+                break
+            time.sleep(0.5 * 2**attempt)
+            response = self.http.post(path, json=body)
+        response.raise_for_status()
+        return response
 
     def one(self) -> None:
         """One request of the profile (and a WebSocket connect when asked for)."""

@@ -51,9 +51,9 @@ def test_a_chat_fault_pages_through_sns_and_the_notifier(fast_twin: Twin, prover
     assert result.fired["service-health"] is not None
     assert result.recovered_minutes is not None
     # DescribeAlarmHistory (served by the twin) holds both transitions of the chat alarm.
-    items = prover.cloudwatch.describe_alarm_history(
-        AlarmName=f"{prover.prefix}{CHAT_ALARM}", StartDate=since
-    )["AlarmHistoryItems"]
+    items = prover.cloudwatch.describe_alarm_history(AlarmName=f"{prover.prefix}{CHAT_ALARM}", StartDate=since)[
+        "AlarmHistoryItems"
+    ]
     summaries = [i["HistorySummary"] for i in items]
     assert "Alarm updated from OK to ALARM" in summaries
     assert "Alarm updated from ALARM to OK" in summaries
@@ -100,7 +100,9 @@ def test_gateway_faults_answer_as_aws_would(fast_twin: Twin) -> None:
         assert posted.status_code == 500
     finally:
         faults.clear(path)
-    assert httpx.get(f"{info.aws_endpoint_url}/{info.user_pool_id}/.well-known/jwks.json", timeout=10).status_code == 200
+    assert (
+        httpx.get(f"{info.aws_endpoint_url}/{info.user_pool_id}/.well-known/jwks.json", timeout=10).status_code == 200
+    )
 
 
 def test_a_throttled_table_reaches_the_function_as_aws_would(fast_twin: Twin) -> None:
