@@ -29,7 +29,9 @@ def _info(path: Path) -> dict[str, Any]:
     try:
         info = json.loads(path.read_text())
     except OSError as error:
-        raise _fail(f"cannot read {path}: {error.strerror or error} (start the twin with `ops local up --info-file`)")
+        raise _fail(
+            f"cannot read {path}: {error.strerror or error} (start the twin with `ops local up --info-file`)"
+        ) from None
     except ValueError:
         raise _fail(f"{path} is not JSON (expected the file `ops local up --info-file` writes)") from None
     missing = [k for k in ("notifications_outbox", "faults_file", "aws_endpoint_url") if not info.get(k)]
@@ -81,9 +83,8 @@ def prove(
     if info_file is not None:
         results = run_scenarios(chosen, _info(info_file), progress)
     else:
-        from ops.local.twin import TwinConfig
-
         from ops.commands.local import start_twin
+        from ops.local.twin import TwinConfig
 
         err.print(f"starting a twin with its clock at x{clock_speed:g}...")
         twin = start_twin(

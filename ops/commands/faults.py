@@ -45,7 +45,9 @@ def _info(path: Path) -> dict[str, Any]:
     try:
         info = json.loads(path.read_text())
     except OSError as error:
-        raise _fail(f"cannot read {path}: {error.strerror or error} (start the twin with `ops local up --info-file`)")
+        raise _fail(
+            f"cannot read {path}: {error.strerror or error} (start the twin with `ops local up --info-file`)"
+        ) from None
     except ValueError:
         raise _fail(f"{path} is not JSON (expected the file `ops local up --info-file` writes)") from None
     if not isinstance(info, dict) or not info.get("faults_file"):
@@ -134,7 +136,7 @@ def list_faults(
             raise _fail(str(error)) from None
         for fault, row in zip(faults, as_rows(faults), strict=True):
             active.setdefault(fault.kind, []).append(row)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"kind": kind, "effect": effect, "needs_function": kind in NEEDS_FUNCTION, "active": active.get(kind, [])}
         for kind, effect in KINDS.items()
     ]

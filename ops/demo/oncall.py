@@ -74,7 +74,6 @@ def _story(twin: Twin, prover: Prover, console: Console) -> bool:
         console.rule()
     seen = len(prover.deliveries())
     faults.clear(Path(twin.info.faults_file))
-    cleared = time.monotonic()
     console.print("[green]fixed[/]: `ops local fault clear`")
     recovered = wait_for(lambda: "ALARM" not in prover.states().values(), prover.wall(10))
     if recovered is None:

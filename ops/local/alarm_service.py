@@ -23,14 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from infra.model import Stack
+
 from alarms.build import build_alarms
 from alarms.evaluator import AlarmEngine, ScaledClock, StateChange, reason_json
 from alarms.render import composite_alarm_args, metric_alarm_args
 from alarms.spec import AlarmSet
 from alarms.state_change import alarm_message, sns_event
 from alarms.target import Target
-from infra.model import Stack
-
 from ops.local import names
 from ops.local.recorded import RecordedMetrics
 from ops.local.runtime import Invocation

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from alarms.evaluator import ScaledClock
 from infra.model import Stack
+
+from alarms.evaluator import ScaledClock
 
 log = logging.getLogger("ops.local")
 

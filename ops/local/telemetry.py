@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alarms.evaluator import ScaledClock
-
 from ops.local import emf
 from ops.local.emf import Datum
 from ops.local.recorded import RecordedMetrics

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import uvicorn
-from alarms.evaluator import ScaledClock
-from alarms.target import twin_target
 from backend.auth.tokens import TokenVerifier
 from infra import STACK
 from infra.model import Stack
 
+from alarms.evaluator import ScaledClock
+from alarms.target import twin_target
 from ops.local import names
 from ops.local.alarm_service import TwinAlarms, subscribers
 from ops.local.authorizer import CognitoAuthorizer

@@ -47,7 +47,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         "function-errors",
         "chat",
         expect=("chat-lambda-error*-critical", SERVICE_HEALTH),
-        pending="needs the count-based Lambda error alarm (issue 14 part B): the rate alarm needs 10 invocations a minute",
+        pending=(
+            "needs the count-based Lambda error alarm (issue 14 part B): the rate alarm needs 10 invocations a minute"
+        ),
     ),
     Scenario(
         "chat-errors-medium-traffic",
@@ -77,7 +79,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         "signing-keys-unavailable",
         expect=("*connect*-critical", SERVICE_HEALTH),
         websocket=True,
-        pending="needs the WebSocket connect-failure alarm (issue 14 part B); warm instances keep cached keys for an hour",
+        pending=(
+            "needs the WebSocket connect-failure alarm (issue 14 part B); warm instances keep cached keys for an hour"
+        ),
     ),
     Scenario(
         "api-outage",

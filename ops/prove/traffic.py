@@ -21,7 +21,7 @@ from websockets.sync.client import connect
 
 from alarms.evaluator import ScaledClock
 
-PASSWORD = "Prove-Passw0rd!"  # noqa: S105 - a throwaway user of a local twin
+PASSWORD = "Prove-Passw0rd!"
 
 
 def per_minute(profile: str, minute: int) -> int:
