@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -77,6 +78,9 @@ class TwinAlarms:
             self.alarm_set.alarms, self.alarm_set.composites, recorded, on_error=self._expression_failed
         )
         self.deliveries: list[Delivery] = []
+        # SNS delivers asynchronously: the next evaluation does not wait for the notifier.
+        self._outgoing: queue.Queue[tuple[str, dict[str, Any], StateChange] | None] = queue.Queue()
+        self._sender: threading.Thread | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -101,6 +105,15 @@ class TwinAlarms:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="alarms", daemon=True)
         self._thread.start()
+        self._sender = threading.Thread(target=self._send_loop, name="alarm-deliveries", daemon=True)
+        self._sender.start()
+
+    def _send_loop(self) -> None:
+        while True:
+            item = self._outgoing.get()
+            if item is None:
+                return
+            self._deliver(*item)
 
     def _run(self) -> None:
         now = self.clock.now()
@@ -126,6 +139,10 @@ class TwinAlarms:
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+        if self._sender is not None:
+            self._outgoing.put(None)
+            self._sender.join(timeout=60)
+            self._sender = None
 
     # -- one evaluation ----------------------------------------------------------------
 
@@ -174,7 +191,10 @@ class TwinAlarms:
             if topic_arn == self.alarm_set.topic_arn:
                 event = sns_event(message, topic_arn)
                 for function in self._subscribers:
-                    self._deliver(function, event, change)
+                    if self._sender is not None:
+                        self._outgoing.put((function, event, change))
+                    else:  # not started (tests calling tick directly): deliver at once
+                        self._deliver(function, event, change)
 
     def _deliver(self, function: str, event: dict[str, Any], change: StateChange) -> None:
         attempts = 0

@@ -8,10 +8,10 @@ percentiles included, per CloudWatch's epoch-aligned periods.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import threading
-from collections import deque
 from collections.abc import Sequence
 
 from alarms.metrics import MetricStat
@@ -20,6 +20,9 @@ from alarms.source import FetchResult
 Key = tuple[str, str, tuple[tuple[str, str], ...]]
 RETENTION_S = 6 * 3600
 MAX_VALUES_PER_METRIC = 500_000
+# Values arrive nearly in time order (an EMF document may carry a time a little before the
+# values recorded around it): reads look this far before their start.
+_DISORDER_S = 120.0
 
 
 def statistic(values: Sequence[float], stat: str) -> float | None:
@@ -57,25 +60,31 @@ class RecordedMetrics:
     def __init__(self, retention_s: float = RETENTION_S) -> None:
         self._retention = retention_s
         self._lock = threading.Lock()
-        self._values: dict[Key, deque[tuple[float, float]]] = {}
+        # Per metric: times (for bisect) and values, in arrival order.
+        self._values: dict[Key, tuple[list[float], list[float]]] = {}
 
     def add(self, namespace: str, name: str, dims: tuple[tuple[str, str], ...], ts: float, value: float) -> None:
         """Record ``value`` of a metric at ``ts`` (epoch seconds of the twin's clock)."""
         key = (namespace, name, dims)
         with self._lock:
-            values = self._values.get(key)
-            if values is None:
-                values = self._values[key] = deque(maxlen=MAX_VALUES_PER_METRIC)
-            values.append((ts, value))
-            while values and values[0][0] < ts - self._retention:
-                values.popleft()
+            times, values = self._values.setdefault(key, ([], []))
+            times.append(ts)
+            values.append(value)
+            if len(times) > MAX_VALUES_PER_METRIC or times[0] < ts - self._retention - _DISORDER_S:
+                cut = max(len(times) - MAX_VALUES_PER_METRIC, bisect.bisect_left(times, ts - self._retention))
+                del times[:cut], values[:cut]
 
     def values(self, metric: MetricStat, start: float, end: float) -> list[tuple[float, float]]:
         """``(time, value)`` of ``metric`` in ``[start, end)``."""
         key = (metric.namespace, metric.name, tuple(sorted(metric.dimensions)))
         with self._lock:
-            found = list(self._values.get(key, ()))
-        return [(ts, v) for ts, v in found if start <= ts < end]
+            found = self._values.get(key)
+            if found is None:
+                return []
+            times, values = found
+            first = bisect.bisect_left(times, start - _DISORDER_S)
+            chosen = list(zip(times[first:], values[first:], strict=True))
+        return [(ts, v) for ts, v in chosen if start <= ts < end]
 
     def fetch(self, metrics: Sequence[MetricStat], start: dt.datetime, end: dt.datetime) -> FetchResult:
         """Every statistic of ``metrics`` over ``[start, end)``, per period, exactly."""

@@ -133,7 +133,7 @@ class Prover:
         """Run one scenario."""
         result = Result(scenario.name, pending=scenario.pending)
         faults.clear(self.faults_file)
-        self.traffic.run(scenario.traffic, scenario.websocket)
+        self.traffic.run(scenario.traffic, scenario.websocket, scenario.messages)
         before = dict(self.traffic.statuses)
         if not self._settle(10):
             result.fail(f"alarms still in ALARM before the scenario: {self._firing()}")
@@ -199,7 +199,8 @@ class Prover:
         else:
             result.recovered_minutes = self.minutes(time.monotonic() - cleared)
         time.sleep(self.wall(1))
-        ok_lines = [d for d in self.deliveries()[seen:] if d.get("state") == "OK"]
+        # Recoveries only: an alarm meeting its first datapoint also says OK (was INSUFFICIENT_DATA).
+        ok_lines = [d for d in self.deliveries()[seen:] if d.get("state") == "OK" and "was ALARM" in d.get("text", "")]
         result.ok_notifications = _per_channel(ok_lines)
         self._check_notifications(result, ok_lines, "OK")
 

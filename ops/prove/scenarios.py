@@ -27,6 +27,7 @@ class Scenario:
     # Slug patterns (fnmatch) that must reach ALARM; each needs at least one alarm matching.
     expect: tuple[str, ...] = ()
     websocket: bool = False  # the traffic also opens WebSocket connections
+    messages: bool = False  # the traffic also sends messages to a connected participant
     fast: bool = False
     pending: str = ""
     # Minutes of the twin's clock to wait for ALARM (and then for OK).
@@ -82,6 +83,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         pending=(
             "needs the WebSocket connect-failure alarm (issue 14 part B); warm instances keep cached keys for an hour"
         ),
+    ),
+    Scenario(
+        "management-api-errors",
+        "medium",
+        "management-api-errors",
+        expect=("chat-fanout-failure-rate-critical", SERVICE_HEALTH),
+        messages=True,
+        within_minutes=20,  # 5-minute periods, 2 of 3
     ),
     Scenario(
         "api-outage",

@@ -2,8 +2,9 @@
 
 A *profile* says how many requests each minute of the twin's clock gets: ``low`` one a
 minute, ``medium`` twenty, ``bursty`` nothing for four minutes then sixty at once. Requests
-are what a signed-in mobile client does: ``GET /me`` (the chat function) and, for the
-WebSocket scenarios, a connection opened with the user's token and closed again.
+are what a signed-in mobile client does: ``GET /me`` (the chat function); for the WebSocket
+scenarios also a connection opened with the user's token and closed again; for the fan-out
+scenarios a message sent to a direct conversation whose other participant stays connected.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from websockets.exceptions import InvalidStatus, WebSocketException
@@ -51,6 +53,11 @@ class Traffic:
         self._thread: threading.Thread | None = None
         self.profile = "idle"
         self.websocket = False
+        self.messages = False
+        self._conversation = ""
+        self._peer: threading.Thread | None = None
+        # Requests of a minute overlap (as many clients' would) so a slow machine keeps the rate.
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="prove-client")
 
     def sign_in(self) -> None:
         """Register and log in a fresh user (retrying 5xx answers, as the mobile client does:
@@ -60,6 +67,35 @@ class Traffic:
         self._retrying("/auth/register", body, (201, 409))
         login = self._retrying("/auth/login", {"email": email, "password": PASSWORD}, (200,))
         self._token = login.json()["idToken"]
+
+    def _start_conversation(self) -> None:
+        """A second user, connected, and a direct conversation with them (once)."""
+        if self._conversation:
+            return
+        email = f"peer-{uuid.uuid4().hex[:10]}@example.com"
+        registered = self._retrying("/auth/register", {"email": email, "password": PASSWORD, "name": "Peer"}, (201,))
+        login = self._retrying("/auth/login", {"email": email, "password": PASSWORD}, (200,))
+        peer_token = login.json()["idToken"]
+        created = self.http.post(
+            "/conversations",
+            json={"participantIds": [registered.json()["userId"]]},
+            headers={"Authorization": f"Bearer {self._token}"},
+        )
+        created.raise_for_status()
+        self._conversation = created.json()["conversationId"]
+        self._peer = threading.Thread(target=self._listen, args=(peer_token,), name="prove-peer", daemon=True)
+        self._peer.start()
+
+    def _listen(self, token: str) -> None:
+        # The peer stays connected (reconnecting when dropped) so that every send fans out.
+        while not self._stop.is_set():
+            try:
+                with connect(f"{self.websocket_url}?token={token}", open_timeout=10, close_timeout=1) as socket:
+                    while not self._stop.is_set():
+                        with contextlib.suppress(TimeoutError):
+                            socket.recv(timeout=0.5)
+            except (OSError, WebSocketException, TimeoutError):
+                self._stop.wait(0.5)
 
     def _retrying(self, path: str, body: dict[str, str], ok: tuple[int, ...]) -> httpx.Response:
         response = self.http.post(path, json=body)
@@ -73,11 +109,18 @@ class Traffic:
 
     def one(self) -> None:
         """One request of the profile (and a WebSocket connect when asked for)."""
+        headers = {"Authorization": f"Bearer {self._token}"}
         try:
-            response = self.http.get("/me", headers={"Authorization": f"Bearer {self._token}"})
-            self.statuses[f"GET /me {response.status_code}"] += 1
+            if self.messages:
+                # A message to the connected peer instead of a profile read: every one fans out.
+                body = {"clientMessageId": str(uuid.uuid4()), "content": "prove"}
+                sent = self.http.post(f"/conversations/{self._conversation}/messages", json=body, headers=headers)
+                self.statuses[f"POST message {sent.status_code}"] += 1
+            else:
+                response = self.http.get("/me", headers=headers)
+                self.statuses[f"GET /me {response.status_code}"] += 1
         except httpx.HTTPError as error:
-            self.statuses[f"GET /me {type(error).__name__}"] += 1
+            self.statuses[f"request {type(error).__name__}"] += 1
         if self.websocket:
             try:
                 with connect(f"{self.websocket_url}?token={self._token}", open_timeout=10, close_timeout=2):
@@ -87,10 +130,12 @@ class Traffic:
             except (OSError, WebSocketException, TimeoutError) as error:
                 self.statuses[f"ws connect {type(error).__name__}"] += 1
 
-    def run(self, profile: str, websocket: bool = False) -> None:
+    def run(self, profile: str, websocket: bool = False, messages: bool = False) -> None:
         """Switch to ``profile`` (the thread starts on first use)."""
         per_minute(profile, 0)  # ValueError for an unknown profile
-        self.profile, self.websocket = profile, websocket
+        if messages:
+            self._start_conversation()
+        self.profile, self.websocket, self.messages = profile, websocket, messages
         if self._thread is None:
             self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="prove-traffic", daemon=True)
@@ -107,7 +152,7 @@ class Traffic:
                 wait = self.clock.real_seconds(moment - self.clock.now())
                 if wait > 0 and self._stop.wait(wait):
                     return
-                self.one()
+                self._pool.submit(self.one)
             wait = self.clock.real_seconds(minute_start + 60 - self.clock.now())
             if wait > 0 and self._stop.wait(wait):
                 return
@@ -118,6 +163,7 @@ class Traffic:
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+        self._pool.shutdown(wait=True, cancel_futures=True)
         with contextlib.suppress(Exception):
             self.http.close()
 
