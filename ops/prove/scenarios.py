@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SERVICE_HEALTH = "service-health"
+# Today every alarm (warning, critical, and ServiceHealth) notifies the topic, so one incident
+# sends several messages; issue 14 part B makes it one.
+ONE_NOTIFICATION = "one notification per incident (issue 14 part B): today each firing alarm and ServiceHealth notify"
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         "chat",
         expect=("chat-lambda-error-rate-critical", SERVICE_HEALTH),
         fast=True,
-        pending="one notification per incident (issue 14 part B): today the alarm and ServiceHealth both notify",
+        pending=ONE_NOTIFICATION,
     ),
     Scenario(
         "dependency-throttle",
         "medium",
         "dependency-throttle",
         expect=("table-dynamodb-throttles-warning", "table-dynamodb-throttles-critical", SERVICE_HEALTH),
+        pending=ONE_NOTIFICATION,
     ),
     Scenario(
         "dependency-throttle-app-metric",
@@ -86,11 +90,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "management-api-errors",
-        "medium",
+        "fanout",
         "management-api-errors",
         expect=("chat-fanout-failure-rate-critical", SERVICE_HEALTH),
         messages=True,
         within_minutes=20,  # 5-minute periods, 2 of 3
+        pending=ONE_NOTIFICATION,
     ),
     Scenario(
         "api-outage",

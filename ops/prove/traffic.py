@@ -1,7 +1,7 @@
 """Client traffic for the prove scenarios, paced by the twin's clock.
 
 A *profile* says how many requests each minute of the twin's clock gets: ``low`` one a
-minute, ``medium`` twenty, ``bursty`` nothing for four minutes then sixty at once. Requests
+minute, ``medium`` twenty, ``fanout`` eight (messages), ``bursty`` nothing for four minutes then sixty at once. Requests
 are what a signed-in mobile client does: ``GET /me`` (the chat function); for the WebSocket
 scenarios also a connection opened with the user's token and closed again; for the fan-out
 scenarios a message sent to a direct conversation whose other participant stays connected.
@@ -10,6 +10,7 @@ scenarios a message sent to a direct conversation whose other participant stays 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 import time
 import uuid
@@ -24,6 +25,7 @@ from websockets.sync.client import connect
 from alarms.evaluator import ScaledClock
 
 PASSWORD = "Prove-Passw0rd!"
+SENDERS = 6
 
 
 def per_minute(profile: str, minute: int) -> int:
@@ -32,6 +34,8 @@ def per_minute(profile: str, minute: int) -> int:
         return 1
     if profile == "medium":
         return 20
+    if profile == "fanout":
+        return 8
     if profile == "bursty":
         return 60 if minute % 5 == 4 else 0
     if profile == "idle":
@@ -54,7 +58,8 @@ class Traffic:
         self.profile = "idle"
         self.websocket = False
         self.messages = False
-        self._conversation = ""
+        self._conversations: list[tuple[str, str]] = []
+        self._next = itertools.count()
         self._peer: threading.Thread | None = None
         # Requests of a minute overlap (as many clients' would) so a slow machine keeps the rate.
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="prove-client")
@@ -69,22 +74,27 @@ class Traffic:
         self._token = login.json()["idToken"]
 
     def _start_conversation(self) -> None:
-        """A second user, connected, and a direct conversation with them (once)."""
-        if self._conversation:
+        """A second user, connected, and direct conversations with them from a few senders
+        (once). Several senders because the per-user send limit counts wall-clock minutes,
+        which a fast twin clock squeezes."""
+        if self._conversations:
             return
-        email = f"peer-{uuid.uuid4().hex[:10]}@example.com"
-        registered = self._retrying("/auth/register", {"email": email, "password": PASSWORD, "name": "Peer"}, (201,))
-        login = self._retrying("/auth/login", {"email": email, "password": PASSWORD}, (200,))
-        peer_token = login.json()["idToken"]
-        created = self.http.post(
-            "/conversations",
-            json={"participantIds": [registered.json()["userId"]]},
-            headers={"Authorization": f"Bearer {self._token}"},
-        )
-        created.raise_for_status()
-        self._conversation = created.json()["conversationId"]
+        peer_id, peer_token = self._user("peer")
+        for _ in range(SENDERS):
+            _, token = self._user("sender")
+            created = self.http.post(
+                "/conversations", json={"participantIds": [peer_id]}, headers={"Authorization": f"Bearer {token}"}
+            )
+            created.raise_for_status()
+            self._conversations.append((token, created.json()["conversationId"]))
         self._peer = threading.Thread(target=self._listen, args=(peer_token,), name="prove-peer", daemon=True)
         self._peer.start()
+
+    def _user(self, kind: str) -> tuple[str, str]:
+        email = f"{kind}-{uuid.uuid4().hex[:10]}@example.com"
+        registered = self._retrying("/auth/register", {"email": email, "password": PASSWORD, "name": kind}, (201,))
+        login = self._retrying("/auth/login", {"email": email, "password": PASSWORD}, (200,))
+        return registered.json()["userId"], login.json()["idToken"]
 
     def _listen(self, token: str) -> None:
         # The peer stays connected (reconnecting when dropped) so that every send fans out.
@@ -113,8 +123,13 @@ class Traffic:
         try:
             if self.messages:
                 # A message to the connected peer instead of a profile read: every one fans out.
+                token, conversation = self._conversations[next(self._next) % len(self._conversations)]
                 body = {"clientMessageId": str(uuid.uuid4()), "content": "prove"}
-                sent = self.http.post(f"/conversations/{self._conversation}/messages", json=body, headers=headers)
+                sent = self.http.post(
+                    f"/conversations/{conversation}/messages",
+                    json=body,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
                 self.statuses[f"POST message {sent.status_code}"] += 1
             else:
                 response = self.http.get("/me", headers=headers)

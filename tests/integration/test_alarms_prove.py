@@ -70,7 +70,7 @@ def test_a_chat_fault_pages_through_sns_and_the_notifier(fast_twin: Twin, prover
     if not result.passed:
         only_counts = all("notifications per channel" in f or "lacks threshold" in f for f in result.failures)
         assert only_counts, result.failures
-        pytest.xfail(f"pending issue 14 part B: {result.pending}")
+        pytest.xfail(f"pending: {result.pending}")
 
 
 def test_healthy_low_traffic_pages_no_one(prover: Prover) -> None:
