@@ -69,7 +69,10 @@ SCENARIOS: tuple[Scenario, ...] = (
         "medium",
         "dependency-throttle",
         expect=("table-dynamodb-throttles-warning", "table-dynamodb-throttles-critical", SERVICE_HEALTH),
-        pending=ONE_NOTIFICATION,
+        pending=(
+            "the critical level needs more throttled calls a minute than prove's traffic makes (the warning fires);"
+            " ServiceHealth follows from the app's DependencyThrottles alarm (issue 14 part B); " + ONE_NOTIFICATION
+        ),
     ),
     Scenario(
         "dependency-throttle-app-metric",
