@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pytest -s -p no:xdist tests/bench
 
 openapi: $(STAMP)
-	$(BIN)/ops api openapi --out docs/openapi.json
+	$(BIN)/ops api openapi --output docs/openapi.json
 
 # CloudFormation checks: cfn-lint (project venv) and checkov, which pins an old boto3 and so
 # lives in its own tool venv under .tools/ (from PyPI, pinned; run offline with --skip-download).
@@ -50,8 +50,8 @@ $(CHECKOV):
 
 cfn-check: $(STAMP) $(CHECKOV)
 	@mkdir -p $(CFN_OUT)
-	$(BIN)/ops stack synth --stage dev --out $(CFN_OUT)/dev.json
-	$(BIN)/ops stack synth --stage prod --out $(CFN_OUT)/prod.json
+	$(BIN)/ops stack synth --stage dev --output $(CFN_OUT)/dev.json
+	$(BIN)/ops stack synth --stage prod --output $(CFN_OUT)/prod.json
 	$(BIN)/cfn-lint $(CFN_OUT)/dev.json $(CFN_OUT)/prod.json
 	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV) --skip-download --quiet --compact \
 		--framework cloudformation -f $(CFN_OUT)/dev.json -f $(CFN_OUT)/prod.json

@@ -1,33 +1,85 @@
-"""Entry point of the `ops` command."""
+"""Entry point of the `ops` command.
+
+Command groups load lazily (``ops.conventions.lazy``): `ops --help` imports none of them, and
+`ops GROUP ...` imports only that group's module.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from ops.commands import alarms as alarm_commands
-from ops.commands import api
-from ops.commands import dashboards as dashboard_commands
-from ops.commands import deploy as deploy_command
-from ops.commands import local as local_commands
-from ops.commands import stack as stack_command
-from ops.commands import warmup as warmup_commands
-from ops.commands.demo import demo as demo_command
-from ops.cost import cli as cost_cli
+from ops.conventions.lazy import Lazy, LazyGroup
+
+
+class Ops(LazyGroup):
+    """The root group: every command of `ops`, in the order of its help."""
+
+    lazy = {
+        "local": Lazy(
+            "ops.commands.local", "app", "The local twin: moto as the embedded AWS plus a local API Gateway."
+        ),
+        "demo": Lazy(
+            "ops.commands.demo",
+            "demo",
+            "Start the local twin, drive a scripted day of traffic from simulated users over real HTTP and "
+            "WebSocket connections, and print a summary.",
+        ),
+        "api": Lazy("ops.commands.api", "app", "The REST API's contract (OpenAPI), generated from the handlers' code."),
+        "stack": Lazy("ops.commands.stack", "app", "The CloudFormation stack: synth, outputs, destroy."),
+        "deploy": Lazy(
+            "ops.commands.deploy",
+            "deploy",
+            "Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it with "
+            "progress, and print the stack's outputs.",
+        ),
+        "dashboards": Lazy(
+            "ops.commands.dashboards",
+            "app",
+            "Dashboards generated from the stack model: render, deploy, diff, preview.",
+        ),
+        "alarms": Lazy(
+            "ops.commands.alarms",
+            "app",
+            "Alarms generated from the stack model: render, deploy, diff, list, test, backtest.",
+        ),
+        "cost": Lazy(
+            "ops.cost.cli",
+            "app",
+            "The monthly AWS bill: price explicit usage, or project it per user tier from usage metrics.",
+        ),
+        "warmup": Lazy(
+            "ops.commands.warmup", "app", "Keep functions warm by policy (warmup.yaml): plan, apply, status, verify."
+        ),
+    }
+
 
 app = typer.Typer(
+    cls=Ops,
     help="Operate the chat platform: local twin, demo, deploy, dashboards, alarms, cost, warm-up.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
 )
-app.add_typer(api.app, name="api")
-app.add_typer(stack_command.app, name="stack")
-app.command("deploy")(deploy_command.deploy)
-app.add_typer(local_commands.app, name="local")
-app.add_typer(dashboard_commands.app, name="dashboards")
-app.add_typer(alarm_commands.app, name="alarms")
-app.add_typer(warmup_commands.app, name="warmup")
-app.add_typer(cost_cli.app, name="cost")
-app.command("demo")(demo_command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"ops (chat-platform) {version('chat-platform')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Operate the chat platform: local twin, demo, deploy, dashboards, alarms, cost, warm-up."""
 
 
 if __name__ == "__main__":  # pragma: no cover

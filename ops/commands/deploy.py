@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from infra import STACK
-from rich.console import Console
 
-from ops.commands.stack import (
-    EndpointOption,
+from ops.conventions import (
+    BadInput,
+    EndpointUrlOption,
+    Failed,
     ProfileOption,
     RegionOption,
     StageOption,
     check_stage,
-    cli_errors,
+    connect,
 )
 
 
@@ -25,7 +25,7 @@ def _parse_parameters(values: list[str]) -> dict[str, str]:
     for value in values:
         key, sep, item = value.partition("=")
         if not sep or not key:
-            raise typer.BadParameter(f"{value!r} is not KEY=VALUE", param_hint="--parameter")
+            raise BadInput(f"--parameter: {value!r} is not KEY=VALUE")
         out[key] = item
     return out
 
@@ -33,7 +33,7 @@ def _parse_parameters(values: list[str]) -> dict[str, str]:
 def deploy(
     stage: StageOption = "dev",
     region: RegionOption = None,
-    endpoint_url: EndpointOption = None,
+    endpoint_url: EndpointUrlOption = None,
     profile: ProfileOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Execute the change set without asking.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Stop after showing the change set.")] = False,
@@ -50,9 +50,12 @@ def deploy(
         "build/lambda"
     ),
 ) -> None:
-    """Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it
-    with progress, and print the stack's outputs."""
-    from ops.deploy.aws import AwsTarget, Clients
+    """Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it with progress,
+    and print the stack's outputs."""
+    from infra import STACK
+    from rich.console import Console
+
+    from ops.deploy.aws import Clients
     from ops.deploy.console import RichReporter, print_outputs
     from ops.deploy.errors import StackFailed
     from ops.deploy.pipeline import DeployRequest
@@ -67,18 +70,16 @@ def deploy(
         dry_run=dry_run,
         build_dir=build_dir,
     )
-    with cli_errors(console):
-        clients = Clients.create(AwsTarget(region=region, endpoint_url=endpoint_url, profile=profile))
-        reporter = RichReporter(console, interactive=sys.stdin.isatty())
-        try:
-            result = run_deploy(STACK, request, clients, reporter)
-        except StackFailed:
-            console.print("[yellow]CloudFormation rolled the stack back; see docs/deploy.md (roll back).[/]")
-            raise
-        if result.outcome == "cancelled":
-            console.print("change set discarded; nothing deployed")
-            raise typer.Exit(1)
-        if result.outcome == "dry-run":
-            console.print("dry run: change set discarded; nothing deployed")
-            return
-        print_outputs(console, result.outputs)
+    clients = Clients.create(connect(region=region, endpoint_url=endpoint_url, profile=profile))
+    reporter = RichReporter(console, interactive=sys.stdin.isatty())
+    try:
+        result = run_deploy(STACK, request, clients, reporter)
+    except StackFailed:
+        console.print("[yellow]CloudFormation rolled the stack back; see docs/deploy.md (roll back).[/]")
+        raise
+    if result.outcome == "cancelled":
+        raise Failed("change set discarded; nothing deployed")
+    if result.outcome == "dry-run":
+        console.print("dry run: change set discarded; nothing deployed")
+        return
+    print_outputs(console, result.outputs)

@@ -6,16 +6,23 @@ import signal
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ops.commands import faults
-from ops.local.embedded_aws import EmbeddedAwsError
-from ops.local.ports import PortInUse
-from ops.local.twin import DEFAULT_CONCURRENCY, DEFAULT_CORS_ORIGINS, DEFAULT_PORT, Twin, TwinConfig, TwinError
+from ops.conventions import BadInput, Failed, InfoFileOption, ops_app
 
-app = typer.Typer(help="The local twin: moto as the embedded AWS plus a local API Gateway.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from ops.local.twin import Twin, TwinConfig
+
+# The twin's defaults (ops.local.twin), repeated so that `ops local --help` need not import the
+# twin; a test checks they agree.
+DEFAULT_PORT = 3000
+DEFAULT_CONCURRENCY = 10
+DEFAULT_CORS_ORIGINS = "http://localhost:8081,http://localhost:19006"
+
+app = ops_app("The local twin: moto as the embedded AWS plus a local API Gateway.")
 app.add_typer(faults.app, name="fault")
 
 Port = Annotated[
@@ -23,20 +30,19 @@ Port = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code)
-
-
 def start_twin(config: TwinConfig) -> Twin:
     """Start a twin, turning the failures a user can cause into clear one-line errors."""
+    from ops.local.embedded_aws import EmbeddedAwsError
+    from ops.local.ports import PortInUse
+    from ops.local.twin import Twin, TwinError
+
     twin = Twin(config)
     try:
         twin.start()
     except PortInUse as error:
-        raise _fail(str(error)) from None
+        raise BadInput(str(error)) from None
     except (TwinError, EmbeddedAwsError) as error:
-        raise _fail(f"the local twin could not start: {error}", 1) from None
+        raise Failed(f"the local twin could not start: {error}") from None
     return twin
 
 
@@ -46,7 +52,7 @@ def write_info(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
     except OSError as error:
-        raise _fail(f"cannot write {path}: {error.strerror or error}") from None
+        raise BadInput(f"cannot write {path}: {error.strerror or error} (check --info-file)") from None
 
 
 @app.command("up")
@@ -55,9 +61,7 @@ def up(
     aws_port: Annotated[
         int, typer.Option("--aws-port", min=0, max=65535, help="Port of the embedded AWS (0: any free port).")
     ] = 0,
-    info_file: Annotated[
-        Path | None, typer.Option("--info-file", help="Also write the endpoints and ids here, as JSON.")
-    ] = None,
+    info_file: InfoFileOption = None,
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=100, help="Concurrency limit of each function.")
     ] = DEFAULT_CONCURRENCY,
@@ -88,6 +92,8 @@ def up(
     line each). The alarms are evaluated every minute of the twin's clock; `ops local fault`
     breaks the twin on purpose.
     """
+    from ops.local.twin import TwinConfig
+
     config = TwinConfig(
         port=port,
         aws_port=aws_port,

@@ -2,38 +2,37 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-from infra import STACK
-from rich.console import Console
-from rich.table import Table
 
-from ops.aws_clients import aws_client
-from ops.cost.price_sheet import load_price_sheet
-from ops.warmup.aws import apply_changes, read_state
-from ops.warmup.cost import policy_costs
-from ops.warmup.desired import Place, desired_state
-from ops.warmup.plan import Change, plan
-from ops.warmup.policy import DEFAULT_PATH, Policy, PolicyError, load_policy
-from ops.warmup.status import cold_start_rates
-
-app = typer.Typer(
-    help="Keep functions warm by policy (warmup.yaml): plan, apply, status, verify.", no_args_is_help=True
+from ops.conventions import (
+    AwsFailure,
+    BadInput,
+    EndpointUrlOption,
+    Failed,
+    FormatOption,
+    InfoFileOption,
+    ProfileOption,
+    RegionOption,
+    StageOption,
+    connect,
+    emit,
+    ops_app,
 )
-console = Console()
-errors = Console(stderr=True)
+
+if TYPE_CHECKING:
+    from ops.warmup.desired import Place
+    from ops.warmup.plan import Change
+    from ops.warmup.policy import Policy
+
+DEFAULT_PATH = Path("warmup.yaml")  # ops.warmup.policy.DEFAULT_PATH, without importing it for --help
+
+app = ops_app("Keep functions warm by policy (warmup.yaml): plan, apply, status, verify.")
 
 PolicyOption = Annotated[Path, typer.Option("--policy", help="The policy file.")]
-StageOption = Annotated[str, typer.Option("--stage", help="Stage whose functions are kept warm.")]
-RegionOption = Annotated[str, typer.Option("--region", help="AWS region.")]
-EndpointOption = Annotated[
-    str | None, typer.Option("--endpoint-url", help="Another AWS endpoint, e.g. the local twin's.")
-]
 RoleOption = Annotated[
     str | None,
     typer.Option(
@@ -42,7 +41,6 @@ RoleOption = Annotated[
         "(default: the stack's <stack>-<stage>-warmup-scheduler role).",
     ),
 ]
-FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
 
 
 @dataclass
@@ -53,63 +51,88 @@ class Session:
     autoscaling: Any
     cloudwatch: Any
     logs: Any
+    client: Any
+    # The local twin's function names by model name (from --info-file); empty for a stage.
+    twin_functions: dict[str, str]
 
 
-def _fail(message: str, hint: str = "") -> typer.Exit:
-    errors.print(f"[red]error:[/red] {message}")
-    if hint:
-        errors.print(hint)
-    return typer.Exit(2)
+def _session(
+    policy_path: Path,
+    stage: str,
+    role: str | None,
+    *,
+    region: str | None,
+    endpoint_url: str | None,
+    profile: str | None,
+    info_file: Path | None,
+) -> Session:
+    from infra import STACK
 
+    from ops.warmup.desired import Place
+    from ops.warmup.policy import PolicyError, load_policy
 
-def _session(policy_path: Path, stage: str, region: str, endpoint: str | None, role: str | None) -> Session:
     try:
         policy = load_policy(policy_path, STACK)
-    except PolicyError as error:
-        errors.print(f"[red]error:[/red] {policy_path} is not a valid warm-up policy; nothing was applied:")
-        for problem in error.problems:
-            errors.print(f"  - {problem}")
-        raise typer.Exit(2) from error
-
-    def client(name: str) -> Any:
-        return aws_client(name, endpoint, region)
-
-    try:
-        account = client("sts").get_caller_identity()["Account"]
-    except NoCredentialsError as error:
-        raise _fail("no AWS credentials", "configure a profile or pass --endpoint-url for the local twin") from error
-    except (BotoCoreError, ClientError) as error:
-        raise _fail(f"cannot reach AWS: {error}", "check --endpoint-url / --region and your network") from error
-    place = Place(STACK, stage, region, account, role or "")
+    except PolicyError as error:  # before any AWS call: nothing is applied
+        raise BadInput(f"{policy_path} is not a valid warm-up policy; nothing was applied:", *error.problems) from None
+    aws = connect(region=region, endpoint_url=endpoint_url, profile=profile, info_file=info_file)
+    account = aws.client("sts").get_caller_identity()["Account"]
+    functions = (aws.info or {}).get("functions") if info_file is not None else None
+    if info_file is not None and not isinstance(functions, dict):
+        raise BadInput(f"{info_file} names no functions (expected the file `ops local up --info-file` writes)")
+    twin_functions = {str(k): str(v) for k, v in (functions or {}).items()}
+    place = Place(STACK, stage, aws.region_name(), account, role or "", twin_functions)
     return Session(
-        policy, place, client("scheduler"), client("application-autoscaling"), client("cloudwatch"), client("logs")
+        policy,
+        place,
+        aws.client("scheduler"),
+        aws.client("application-autoscaling"),
+        aws.client("cloudwatch"),
+        aws.client("logs"),
+        aws.client,
+        twin_functions,
     )
 
 
 def _changes(session: Session) -> list[Change]:
-    try:
-        actual = read_state(session.scheduler, session.autoscaling, session.place)
-    except (BotoCoreError, ClientError) as error:
-        raise _fail(f"cannot read the current schedules: {error}") from error
+    from ops.warmup.aws import read_state
+    from ops.warmup.desired import desired_state
+    from ops.warmup.plan import plan
+
+    actual = read_state(session.scheduler, session.autoscaling, session.place)
     return plan(desired_state(session.policy, session.place), actual)
 
 
-def _show_changes(changes: list[Change]) -> None:
+def _changes_view(changes: list[Change]) -> Any:
+    from rich.table import Table
+
     if not changes:
-        console.print("[green]in sync:[/green] AWS matches the policy")
-        return
+        return "[green]in sync:[/green] AWS matches the policy"
     table = Table(title="changes")
     for column in ("action", "kind", "name", "reason"):
         table.add_column(column)
     for change in changes:
         table.add_row(change.verb, change.kind, change.name, change.reason)
-    console.print(table)
+    return table
 
 
-def _show_costs(session: Session) -> list[dict[str, Any]]:
-    costs = [c.to_dict() for c in policy_costs(session.policy, STACK, load_price_sheet())]
-    table = Table(title="monthly cost of the policy (USD, no free tier)")
-    for column in ("function", "method", "N", "hours/month", "cost", "as pings", "as provisioned", "cheaper"):
+def _costs_view(costs: list[dict[str, Any]]) -> list[Any]:
+    from rich.table import Table
+
+    table = Table(title="monthly cost of the policy, and of each method for the same environments (USD, no free tier)")
+    columns = (
+        "function",
+        "method",
+        "N",
+        "hours/month",
+        "cost",
+        "as pings",
+        "as provisioned",
+        "as snapstart",
+        "snapstart break-even (restores/month)",
+        "cheaper",
+    )
+    for column in columns:
         table.add_column(column, justify="right" if column not in ("function", "method", "cheaper") else "left")
     for c in costs:
         table.add_row(
@@ -120,57 +143,85 @@ def _show_costs(session: Session) -> list[dict[str, Any]]:
             f"{c['monthly_cost']:.2f}",
             f"{c['ping_cost']:.2f}",
             f"{c['provisioned_cost']:.2f}",
+            f"{c['snapstart_cost']:.2f} ({c['snapstart_restores']:,.0f} restores)",
+            f"{c['snapstart_break_even_restores']:,.0f}",
             c["cheaper"],
         )
-    console.print(table)
-    console.print(f"total: ${sum(c['monthly_cost'] for c in costs):.2f} a month")
-    return costs
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter("use table or json", param_hint="--format")
+    return [
+        table,
+        f"total: ${sum(c['monthly_cost'] for c in costs):.2f} a month",
+        "snapstart: the live version's snapshot cached all month plus one restore per environment per window "
+        "hour (assumed); below the break-even number of restores it is the cheapest of the three",
+    ]
 
 
 @app.command("plan")
 def plan_command(
     policy: PolicyOption = DEFAULT_PATH,
     stage: StageOption = "dev",
-    region: RegionOption = "us-east-1",
-    endpoint_url: EndpointOption = None,
+    region: RegionOption = None,
+    endpoint_url: EndpointUrlOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     scheduler_role_arn: RoleOption = None,
-    format: FormatOption = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """Show what `apply` would change, with the reason, and what the policy costs a month."""
-    _check_format(format)
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    session = _session(
+        policy,
+        stage,
+        scheduler_role_arn,
+        region=region,
+        endpoint_url=endpoint_url,
+        profile=profile,
+        info_file=info_file,
+    )
+    from infra import STACK
+
+    from ops.cost.price_sheet import load_price_sheet
+    from ops.warmup.cost import policy_costs
+
     changes = _changes(session)
-    if format == "json":
-        costs = [c.to_dict() for c in policy_costs(session.policy, STACK, load_price_sheet())]
-        typer.echo(json.dumps({"changes": [c.to_dict() for c in changes], "costs": costs}, indent=2))
-        return
-    _show_changes(changes)
-    _show_costs(session)
+    costs = [c.to_dict() for c in policy_costs(session.policy, STACK, load_price_sheet())]
+    emit(
+        {"changes": [c.to_dict() for c in changes], "costs": costs},
+        fmt,
+        human=lambda: [_changes_view(changes), *_costs_view(costs)],
+    )
 
 
 @app.command("apply")
 def apply_command(
     policy: PolicyOption = DEFAULT_PATH,
     stage: StageOption = "dev",
-    region: RegionOption = "us-east-1",
-    endpoint_url: EndpointOption = None,
+    region: RegionOption = None,
+    endpoint_url: EndpointUrlOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     scheduler_role_arn: RoleOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before changing.")] = False,
 ) -> None:
     """Make AWS match the policy (idempotent: a second run changes nothing)."""
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    from rich.console import Console
+
+    console = Console()
+    session = _session(
+        policy,
+        stage,
+        scheduler_role_arn,
+        region=region,
+        endpoint_url=endpoint_url,
+        profile=profile,
+        info_file=info_file,
+    )
     changes = _changes(session)
-    _show_changes(changes)
+    console.print(_changes_view(changes))
     if not changes:
         return
     if not yes and not typer.confirm(f"apply {len(changes)} change(s)?", default=False):
-        errors.print("nothing changed")
-        raise typer.Exit(1)
+        raise Failed("nothing changed (confirm, or pass --yes)")
+    from ops.warmup.aws import apply_changes
+
     with console.status("applying") as status:
         done = 0
 
@@ -181,11 +232,16 @@ def apply_command(
 
         try:
             apply_changes(session.scheduler, session.autoscaling, session.place, changes, progress)
-        except (BotoCoreError, ClientError) as error:
-            raise _fail(
-                f"stopped after {done} of {len(changes)} changes: {error}",
+        except Exception as error:
+            from ops.conventions.errors import classify
+
+            problem = classify(error)
+            if not isinstance(problem, AwsFailure):
+                raise
+            raise AwsFailure(
+                f"stopped after {done} of {len(changes)} changes: {problem}",
                 "run `ops warmup plan` to see what is left, fix the cause, then apply again",
-            ) from error
+            ) from None
     console.print(f"[green]applied {len(changes)} change(s)[/green]")
 
 
@@ -193,52 +249,91 @@ def apply_command(
 def status_command(
     policy: PolicyOption = DEFAULT_PATH,
     stage: StageOption = "dev",
-    region: RegionOption = "us-east-1",
-    endpoint_url: EndpointOption = None,
+    region: RegionOption = None,
+    endpoint_url: EndpointUrlOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     scheduler_role_arn: RoleOption = None,
     days: Annotated[int, typer.Option("--days", min=1, max=455, help="How far back.")] = 7,
-    format: FormatOption = "table",
+    fmt: FormatOption = "table",
 ) -> None:
     """Drift against the policy and the cold-start rate real traffic saw (warm-ups excluded)."""
-    _check_format(format)
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    session = _session(
+        policy,
+        stage,
+        scheduler_role_arn,
+        region=region,
+        endpoint_url=endpoint_url,
+        profile=profile,
+        info_file=info_file,
+    )
+    from infra import STACK
+    from rich.table import Table
+
+    from ops.warmup.status import cold_start_rates
+
     changes = _changes(session)
-    try:
-        rates = cold_start_rates(session.cloudwatch, session.logs, STACK, stage, days)
-    except (BotoCoreError, ClientError) as error:
-        raise _fail(f"cannot read metrics or logs: {error}") from error
-    if format == "json":
-        typer.echo(
-            json.dumps({"drift": [c.to_dict() for c in changes], "cold_starts": [r.to_dict() for r in rates]}, indent=2)
-        )
-        return
-    _show_changes(changes)
-    table = Table(title=f"cold starts seen by users, last {days} day(s)")
-    for column in ("function", "user invocations", "cold starts", "rate (metrics)", "rate (REPORT lines)"):
-        table.add_column(column, justify="left" if column == "function" else "right")
-    for rate in rates:
-        table.add_row(
-            rate.function,
-            str(rate.invocations - rate.warmups),
-            str(rate.cold_starts),
-            "-" if rate.rate is None else f"{rate.rate:.1%}",
-            "-" if rate.log_rate is None else f"{rate.log_rate:.1%}",
-        )
-    console.print(table)
+    rates = cold_start_rates(session.cloudwatch, session.logs, STACK, stage, days, session.twin_functions)
+
+    def human() -> list[Any]:
+        table = Table(title=f"cold starts seen by users, last {days} day(s)")
+        for column in ("function", "user invocations", "cold starts", "rate (metrics)", "rate (REPORT lines)"):
+            table.add_column(column, justify="left" if column == "function" else "right")
+        for rate in rates:
+            table.add_row(
+                rate.function,
+                str(rate.invocations - rate.warmups),
+                str(rate.cold_starts),
+                "-" if rate.rate is None else f"{rate.rate:.1%}",
+                "-" if rate.log_rate is None else f"{rate.log_rate:.1%}",
+            )
+        return [_changes_view(changes), table]
+
+    emit({"drift": [c.to_dict() for c in changes], "cold_starts": [r.to_dict() for r in rates]}, fmt, human=human)
 
 
 @app.command("verify")
 def verify_command(
     policy: PolicyOption = DEFAULT_PATH,
     stage: StageOption = "dev",
-    region: RegionOption = "us-east-1",
-    endpoint_url: EndpointOption = None,
+    region: RegionOption = None,
+    endpoint_url: EndpointUrlOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     scheduler_role_arn: RoleOption = None,
 ) -> None:
-    """Exit 1 when AWS has drifted from the policy (for a cron job or CI)."""
-    session = _session(policy, stage, region, endpoint_url, scheduler_role_arn)
+    """Exit 1 when AWS has drifted from the policy, or when what it warms is not what users
+    reach: an API integration that does not invoke the ``live`` alias, or an alias that is
+    not on the latest published version (for a cron job or CI)."""
+    session = _session(
+        policy,
+        stage,
+        scheduler_role_arn,
+        region=region,
+        endpoint_url=endpoint_url,
+        profile=profile,
+        info_file=info_file,
+    )
     changes = _changes(session)
-    _show_changes(changes)
+    emit([c.to_dict() for c in changes], "table", human=_changes_view(changes))
+    problems = _alias_problems(session)
     if changes:
-        errors.print(f"drift: {len(changes)} difference(s); run `ops warmup apply` to repair")
-        raise typer.Exit(1)
+        raise Failed(f"drift: {len(changes)} difference(s); run `ops warmup apply` to repair", *problems)
+    if problems:
+        raise Failed("the warm-up does not reach users:", *problems)
+    from rich.console import Console
+
+    Console().print(
+        "[green]warm where users arrive:[/green] every warmed alias is the one the APIs invoke, on its latest version"
+    )
+
+
+def _alias_problems(session: Session) -> list[str]:
+    if session.twin_functions:
+        # The twin's gateway invokes every function's live alias (ops/local/runtime.py) and
+        # runs one published version: there is no deployed API or alias to inspect.
+        return []
+    from ops.warmup.alias_check import alias_problems
+
+    client = session.client
+    return alias_problems(client("lambda"), client("apigateway"), client("apigatewayv2"), session.policy, session.place)

@@ -10,44 +10,36 @@ import contextlib
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-from infra import STACK
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ops.aws_clients import aws_client
-from ops.cost.catalogue import GAUGES
-from ops.cost.cloudwatch import count_alarms, count_dashboards, pull_metrics
-from ops.cost.errors import CostInputError, OptionError
-from ops.cost.fixed_costs import estimated_alarms, estimated_dashboards, observability_usage
-from ops.cost.metrics_export import export_format, read_metrics, write_metrics
-from ops.cost.observed import observe
-from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
-from ops.cost.price_sheet import DEFAULT_SHEET, PriceSheet, load_price_sheet
-from ops.cost.pricing import price_usage
-from ops.cost.projection import ProjectionOptions, project
-from ops.cost.rates import RateAssumptions, per_user_rates
-from ops.cost.reports import render_bill, render_projection
-from ops.cost.reports.numbers import money, quantity, unit_price
-from ops.cost.series import summarise
-from ops.cost.usage import load_usage
-from ops.cost.user_tiers import DEFAULT_TIERS, parse_budgets, parse_tiers
-from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
-
-EXIT_OVER_BUDGET = 1
-EXIT_BAD_INPUT = 2
-EXIT_AWS = 3
-
-app = typer.Typer(
-    help="The monthly AWS bill: price explicit usage, or project it per user tier from usage metrics.",
-    no_args_is_help=True,
+from ops.conventions import (
+    EXIT_BAD_INPUT,
+    EndpointUrlOption,
+    Failed,
+    InfoFileOption,
+    OutputOption,
+    ProfileOption,
+    RegionOption,
+    TabularFormatOption,
+    connect,
+    emit,
+    emit_text,
+    format_option,
+    ops_app,
 )
-prices_app = typer.Typer(help="The versioned price sheet: show it, or rebuild it from the AWS Price List API.")
+from ops.conventions.options import OUTPUT_HELP
+from ops.cost.errors import OptionError
+from ops.cost.user_tiers import DEFAULT_TIERS
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ops.cost.price_sheet import PriceSheet
+
+app = ops_app("The monthly AWS bill: price explicit usage, or project it per user tier from usage metrics.")
+prices_app = ops_app("The versioned price sheet: show it, or rebuild it from the AWS Price List API.")
 app.add_typer(prices_app, name="prices")
 
 
@@ -57,16 +49,6 @@ class FreeTier(StrEnum):
     none = "none"
     always = "always"
     legacy = "legacy"
-
-
-class Format(StrEnum):
-    """Report formats."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    html = "html"
 
 
 class Plan(StrEnum):
@@ -85,50 +67,30 @@ FreeTierOption = Annotated[
         "before 15 July 2025).",
     ),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report to this file instead of standard output.")
-]
+# The report formats: the shared names, plus a standalone HTML page.
+ReportFormatOption = Annotated[Literal["table", "json", "csv", "markdown", "html"], format_option()]
 PricesOption = Annotated[
     Path | None, typer.Option("--prices", help="Price sheet to use instead of the one shipped with ops.")
 ]
-EndpointOption = Annotated[
-    str | None, typer.Option("--endpoint-url", help="CloudWatch endpoint (the local twin's moto server).")
-]
-RegionOption = Annotated[
-    str | None, typer.Option("--region", help="AWS region (default: the session's, else us-east-1).")
-]
 
 
-@contextlib.contextmanager
-def _reported_errors() -> Iterator[None]:
-    """Bad input and AWS failures become one line on standard error and an exit code."""
-    try:
-        yield
-    except CostInputError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    except (BotoCoreError, ClientError) as error:
-        typer.echo(f"error: AWS: {error}", err=True)
-        raise typer.Exit(EXIT_AWS) from None
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text)
-    typer.echo(f"wrote {output}", err=True)
-
-
-def _client(service: str, endpoint_url: str | None, region: str | None) -> Any:
-    return aws_client(service, endpoint_url, region, Config(retries={"mode": "standard"}))
+def _client(
+    service: str,
+    endpoint_url: str | None,
+    region: str | None,
+    profile: str | None = None,
+    info_file: Path | None = None,
+) -> Any:
+    aws = connect(region=region, endpoint_url=endpoint_url, profile=profile, info_file=info_file)
+    return aws.client(service)
 
 
 @contextlib.contextmanager
 def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on standard error (standard output stays the report's)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(description, total=None)
@@ -143,16 +105,19 @@ def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 def estimate(
     usage: Annotated[Path, typer.Option("--usage", "-u", help="YAML file of one month's usage (docs/cost.md).")],
     free_tier: FreeTierOption = FreeTier.always,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = "table",
     output: OutputOption = None,
     prices: PricesOption = None,
 ) -> None:
     """Price one month of explicit usage."""
-    with _reported_errors():
-        sheet = load_price_sheet(prices)
-        bill = price_usage(load_usage(usage), sheet, free_tier.value)
-        text = render_bill(bill, fmt.value)
-    _emit(text, output)
+    from ops.cost.price_sheet import load_price_sheet
+    from ops.cost.pricing import price_usage
+    from ops.cost.reports import render_bill
+    from ops.cost.usage import load_usage
+
+    sheet = load_price_sheet(prices)
+    bill = price_usage(load_usage(usage), sheet, free_tier.value)
+    emit_text(render_bill(bill, fmt), output)
 
 
 @app.command("project")
@@ -161,8 +126,10 @@ def project_command(
     metrics: Annotated[
         Path | None, typer.Option("--metrics", help="Read usage metrics from an export (.csv or .parquet).")
     ] = None,
-    endpoint_url: EndpointOption = None,
+    endpoint_url: EndpointUrlOption = None,
     region: RegionOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     days: Annotated[
         int | None,
         typer.Option(
@@ -183,7 +150,7 @@ def project_command(
         typer.Option("--budget", help="Fail (exit 1) when a tier costs more: NAME=USD, repeatable or comma-separated."),
     ] = None,
     free_tier: FreeTierOption = FreeTier.always,
-    fmt: FormatOption = Format.table,
+    fmt: ReportFormatOption = "table",
     output: OutputOption = None,
     prices: PricesOption = None,
     months: Annotated[int, typer.Option("--months", min=1, help="Months of stored data (storage accumulates).")] = 12,
@@ -221,116 +188,157 @@ def project_command(
     no_warmup: Annotated[bool, typer.Option("--no-warmup", help="Leave the warm-up policy out.")] = False,
 ) -> None:
     """Project the monthly bill of each user tier from usage metrics."""
-    with _reported_errors():
-        if cloudwatch == (metrics is not None):
-            raise OptionError("give exactly one source of metrics: --cloudwatch or --metrics FILE")
-        if active_users is not None and active_users <= 0:
-            raise OptionError(f"--active-users: must be a positive number (got {active_users:g})")
-        sheet = load_price_sheet(prices)
-        tier_list = parse_tiers(tiers)
-        budgets = parse_budgets(budget or [], tier_list)
-        counted_alarms = None
-        if metrics is not None:
-            frame = read_metrics(metrics)
-            window = None if days is None else days * 24.0
-        else:
-            client = _client("cloudwatch", endpoint_url, region)
-            with _progress_bar("pulling metrics") as progress:
-                frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
-            window = (days or 14) * 24.0
-            if dashboards is None:
-                dashboards = count_dashboards(client)
-            if alarms is None or high_resolution_alarms is None:
-                counted_alarms = count_alarms(client)
-        observed = observe(summarise(frame, GAUGES), STACK, window)
-        rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
-        fixed = [
-            observability_usage(
-                custom_metrics=observed.custom_metrics,
-                dashboards=estimated_dashboards(STACK) if dashboards is None else dashboards,
-                alarms=alarms
-                if alarms is not None
-                else (counted_alarms.standard if counted_alarms else estimated_alarms(STACK)),
-                high_resolution_alarms=high_resolution_alarms
-                if high_resolution_alarms is not None
-                else (counted_alarms.high_resolution if counted_alarms else 0),
-            )
-        ]
-        if not no_warmup:
-            policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
-            if policy is not None:
-                fixed += warmup_fixed_usage(policy, STACK)
-        options = ProjectionOptions(
-            months_of_data=months,
-            cognito_plan=cognito_plan.value,
-            log_retention_days=log_retention_days,
-            free_tier=free_tier.value,
-            point_in_time_recovery=bool(getattr(STACK.table, "point_in_time_recovery", False)),
+    from infra import STACK
+
+    from ops.cost.catalogue import GAUGES
+    from ops.cost.cloudwatch import count_alarms, count_dashboards, pull_metrics
+    from ops.cost.fixed_costs import estimated_alarms, estimated_dashboards, observability_usage
+    from ops.cost.metrics_export import read_metrics
+    from ops.cost.observed import observe
+    from ops.cost.price_sheet import load_price_sheet
+    from ops.cost.projection import ProjectionOptions, project
+    from ops.cost.rates import RateAssumptions, per_user_rates
+    from ops.cost.reports import render_projection
+    from ops.cost.reports.numbers import money
+    from ops.cost.scheduled_usage import scheduled_fixed_usage
+    from ops.cost.series import summarise
+    from ops.cost.user_tiers import parse_budgets, parse_tiers
+    from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
+
+    if cloudwatch == (metrics is not None):
+        raise OptionError("give exactly one source of metrics: --cloudwatch or --metrics FILE")
+    if active_users is not None and active_users <= 0:
+        raise OptionError(f"--active-users: must be a positive number (got {active_users:g})")
+    sheet = load_price_sheet(prices)
+    tier_list = parse_tiers(tiers)
+    budgets = parse_budgets(budget or [], tier_list)
+    counted_alarms = None
+    if metrics is not None:
+        frame = read_metrics(metrics)
+        window = None if days is None else days * 24.0
+    else:
+        client = _client("cloudwatch", endpoint_url, region, profile, info_file)
+        with _progress_bar("pulling metrics") as progress:
+            frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
+        window = (days or 14) * 24.0
+        if dashboards is None:
+            dashboards = count_dashboards(client)
+        if alarms is None or high_resolution_alarms is None:
+            counted_alarms = count_alarms(client)
+    observed = observe(summarise(frame, GAUGES), STACK, window)
+    rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
+    fixed = [
+        observability_usage(
+            custom_metrics=observed.custom_metrics,
+            dashboards=estimated_dashboards(STACK) if dashboards is None else dashboards,
+            alarms=alarms
+            if alarms is not None
+            else (counted_alarms.standard if counted_alarms else estimated_alarms(STACK)),
+            high_resolution_alarms=high_resolution_alarms
+            if high_resolution_alarms is not None
+            else (counted_alarms.high_resolution if counted_alarms else 0),
         )
-        projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets)
-        text = render_projection(projection, fmt.value)
-    _emit(text, output)
-    over = projection.over_budget
+    ]
+    # The canary runs every minute whatever the users: every tier pays for it.
+    fixed += scheduled_fixed_usage(STACK)
+    if not no_warmup:
+        policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
+        if policy is not None:
+            fixed += warmup_fixed_usage(policy, STACK)
+    options = ProjectionOptions(
+        months_of_data=months,
+        cognito_plan=cognito_plan.value,
+        log_retention_days=log_retention_days,
+        free_tier=free_tier.value,
+        point_in_time_recovery=bool(getattr(STACK.table, "point_in_time_recovery", False)),
+    )
+    projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets)
+    text = render_projection(projection, fmt)
+    emit_text(text, output)
+    over = [
+        f"over budget: {tier.tier.name} costs {money(tier.total)} a month, budget {money(tier.budget or 0)}"
+        for tier in projection.over_budget
+    ]
     if over:
-        for tier in over:
-            assert tier.budget is not None
-            typer.echo(
-                f"over budget: {tier.tier.name} costs {money(tier.total)} a month, budget {money(tier.budget)}",
-                err=True,
-            )
-        raise typer.Exit(EXIT_OVER_BUDGET)
+        raise Failed(*over)
 
 
 @app.command("export-metrics")
 def export_metrics(
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.csv or .parquet).")],
-    endpoint_url: EndpointOption = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help=OUTPUT_HELP)],
+    endpoint_url: EndpointUrlOption = None,
     region: RegionOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
     days: Annotated[int, typer.Option("--days", min=1, max=455, help="Days to pull.")] = 14,
     period: Annotated[int, typer.Option("--period", min=60, help="Seconds per datapoint (a multiple of 60).")] = 3600,
 ) -> None:
-    """Write the stack's usage metrics from CloudWatch in the export format."""
-    with _reported_errors():
-        export_format(out)
-        if period % 60:
-            raise OptionError(f"--period: must be a multiple of 60 seconds (got {period})")
-        client = _client("cloudwatch", endpoint_url, region)
-        with _progress_bar("pulling metrics") as progress:
-            frame, start, end = pull_metrics(client, STACK, days, period=period, progress=progress)
-        write_metrics(frame, out)
+    """Write the stack's usage metrics from CloudWatch to OUTPUT (.csv or .parquet) in the export format."""
+    from infra import STACK
+
+    from ops.cost.cloudwatch import pull_metrics
+    from ops.cost.metrics_export import export_format, write_metrics
+
+    export_format(output)
+    if period % 60:
+        raise OptionError(f"--period: must be a multiple of 60 seconds (got {period})")
+    client = _client("cloudwatch", endpoint_url, region, profile, info_file)
+    with _progress_bar("pulling metrics") as progress:
+        frame, start, end = pull_metrics(client, STACK, days, period=period, progress=progress)
+    write_metrics(frame, output)
     series = (
         frame.groupby(["namespace", "metric", "dimensions", "statistic"], observed=True).ngroups if len(frame) else 0
     )
     window = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
-    typer.echo(f"wrote {len(frame):,} datapoints of {series} series ({window}) to {out}")
+    typer.echo(f"wrote {len(frame):,} datapoints of {series} series ({window}) to {output}")
 
 
 @prices_app.command("show")
-def prices_show(prices: PricesOption = None) -> None:
+def prices_show(prices: PricesOption = None, fmt: TabularFormatOption = "table", output: OutputOption = None) -> None:
     """List every meter of the price sheet with its price, free tier, date and source."""
-    with _reported_errors():
-        sheet = load_price_sheet(prices)
-    Console(width=200).print(_sheet_table(sheet))
+    from ops.cost.price_sheet import load_price_sheet
+
+    sheet = load_price_sheet(prices)
+    rows = [
+        {
+            "meter": meter.id,
+            "prices": [
+                {"price": str(tier.price), "upto": None if tier.upto is None else str(tier.upto)}
+                for tier in meter.tiers
+            ],
+            "unit": meter.unit,
+            "free_always": str(meter.free.always),
+            "free_legacy": str(meter.free.legacy),
+            "free_pool": meter.free.pool,
+            "effective": meter.effective_date.isoformat(),
+            "date_basis": meter.date_basis,
+            "source": meter.source,
+        }
+        for meter in sheet.meters.values()
+    ]
+    emit(rows, fmt, output=output, human=lambda: _sheet_table(sheet))
 
 
 @prices_app.command("refresh")
 def prices_refresh(
     prices: PricesOption = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Where to write the new sheet (default: the sheet refreshed).")
-    ] = None,
-    endpoint_url: Annotated[str | None, typer.Option("--endpoint-url", help="Price List API endpoint.")] = None,
+    output: OutputOption = None,
+    endpoint_url: EndpointUrlOption = None,
+    profile: ProfileOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would change; write nothing.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 2 when a meter could not be refreshed.")] = False,
 ) -> None:
-    """Rebuild the price sheet from the AWS Price List API (pricing get_products)."""
-    with _reported_errors():
-        sheet = load_price_sheet(prices)
-        client = _client("pricing", endpoint_url, PRICING_API_REGION)
-        result = refresh_sheet(client, sheet)
-        target = out or prices or DEFAULT_SHEET
-        if not dry_run:
-            write_sheet(result.sheet, target)
+    """Rebuild the price sheet from the AWS Price List API (pricing get_products) and write it over the sheet it
+    read (--prices, else the shipped one), or to --output."""
+    from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
+    from ops.cost.price_sheet import DEFAULT_SHEET, load_price_sheet
+
+    sheet = load_price_sheet(prices)
+    client = _client("pricing", endpoint_url, PRICING_API_REGION, profile)
+    result = refresh_sheet(client, sheet)
+    target = output or prices or DEFAULT_SHEET
+    if not dry_run:
+        write_sheet(result.sheet, target)
     typer.echo(f"sheet {result.sheet.version}: {len(result.changed)} meter(s) changed price")
     for meter_id in result.changed:
         old, new = sheet.meters[meter_id], result.sheet.meters[meter_id]
@@ -343,10 +351,16 @@ def prices_refresh(
 
 
 def _tier_text(tiers: Any) -> str:
+    from ops.cost.reports.numbers import quantity
+
     return " / ".join(f"{tier.price}" + ("" if tier.upto is None else f" to {quantity(tier.upto)}") for tier in tiers)
 
 
 def _sheet_table(sheet: PriceSheet) -> Table:
+    from rich.table import Table
+
+    from ops.cost.reports.numbers import quantity, unit_price
+
     table = Table(
         title=f"Price sheet {sheet.version}: {sheet.region}, effective {sheet.effective_date.isoformat()}",
         title_justify="left",

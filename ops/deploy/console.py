@@ -81,11 +81,16 @@ class RichReporter:
         return answer in {"y", "yes"}
 
 
-def print_outputs(console: Console, outputs: Mapping[str, str]) -> None:
+def outputs_table(outputs: Mapping[str, str]) -> Table:
     """The stack's outputs as a two-column table."""
     table = Table(title="outputs")
     table.add_column("key")
     table.add_column("value")
     for key, value in sorted(outputs.items()):
         table.add_row(key, value)
-    console.print(table)
+    return table
+
+
+def print_outputs(console: Console, outputs: Mapping[str, str]) -> None:
+    """Print the stack's outputs as a two-column table."""
+    console.print(outputs_table(outputs))

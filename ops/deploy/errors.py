@@ -1,4 +1,4 @@
-"""The deploy errors the CLI turns into a message and a non-zero exit."""
+"""The deploy errors; the CLI's error boundary (``ops.conventions.errors``) turns them into a message and exit 1."""
 
 from __future__ import annotations
 
@@ -14,20 +14,3 @@ class StackFailed(DeployError):
         super().__init__(message)
         self.logical_id = logical_id
         self.reason = reason
-
-
-def describe_error(error: BaseException) -> str:
-    """A one-line, human-readable description of ``error`` (no traceback) for the CLI."""
-    from botocore.exceptions import ClientError, NoCredentialsError, NoRegionError
-
-    if isinstance(error, DeployError):
-        return str(error)
-    if isinstance(error, ClientError):
-        info = error.response.get("Error", {})
-        operation = getattr(error, "operation_name", "call")
-        return f"AWS refused {operation}: {info.get('Code', 'Error')}: {info.get('Message', str(error))}"
-    if isinstance(error, NoCredentialsError):
-        return "no AWS credentials found: configure a profile or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
-    if isinstance(error, NoRegionError):
-        return "no AWS region: pass --region or set AWS_REGION"
-    return f"{type(error).__name__}: {error}"

@@ -14,9 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SERVICE_HEALTH = "service-health"
-# Today every alarm (warning, critical, and ServiceHealth) notifies the topic, so one incident
-# sends several messages; issue 14 part B makes it one.
-ONE_NOTIFICATION = "one notification per incident (issue 14 part B): today each firing alarm and ServiceHealth notify"
 
 
 @dataclass(frozen=True)
@@ -50,10 +47,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         "low",
         "function-errors",
         "chat",
-        expect=("chat-lambda-error*-critical", SERVICE_HEALTH),
-        pending=(
-            "needs the count-based Lambda error alarm (issue 14 part B): the rate alarm needs 10 invocations a minute"
-        ),
+        expect=("chat-lambda-error-count-critical", SERVICE_HEALTH),
+        fast=True,
     ),
     Scenario(
         "chat-errors-medium-traffic",
@@ -62,34 +57,23 @@ SCENARIOS: tuple[Scenario, ...] = (
         "chat",
         expect=("chat-lambda-error-rate-critical", SERVICE_HEALTH),
         fast=True,
-        pending=ONE_NOTIFICATION,
     ),
     Scenario(
         "dependency-throttle",
         "medium",
         "dependency-throttle",
-        expect=("table-dynamodb-throttles-warning", "table-dynamodb-throttles-critical", SERVICE_HEALTH),
+        expect=("table-dynamodb-throttles-warning", "chat-dependency-throttles-critical", SERVICE_HEALTH),
         pending=(
-            "the critical level needs more throttled calls a minute than prove's traffic makes (the warning fires);"
-            " ServiceHealth follows from the app's DependencyThrottles alarm (issue 14 part B); " + ONE_NOTIFICATION
+            "table-dynamodb-throttles-critical needs more throttled calls a minute than prove's traffic makes"
+            " (its warning fires)"
         ),
     ),
     Scenario(
-        "dependency-throttle-app-metric",
-        "medium",
-        "dependency-throttle",
-        expect=("*dependency-throttles*-critical", SERVICE_HEALTH),
-        pending="needs the DependencyThrottles alarm (issue 14 part B)",
-    ),
-    Scenario(
         "signing-keys-unavailable",
         "medium",
         "signing-keys-unavailable",
-        expect=("*connect*-critical", SERVICE_HEALTH),
+        expect=("websocket-connects-refused-rate-critical", SERVICE_HEALTH),
         websocket=True,
-        pending=(
-            "needs the WebSocket connect-failure alarm (issue 14 part B); warm instances keep cached keys for an hour"
-        ),
     ),
     Scenario(
         "management-api-errors",
@@ -98,21 +82,19 @@ SCENARIOS: tuple[Scenario, ...] = (
         expect=("chat-fanout-failure-rate-critical", SERVICE_HEALTH),
         messages=True,
         within_minutes=20,  # 5-minute periods, 2 of 3
-        pending=ONE_NOTIFICATION,
     ),
     Scenario(
         "api-outage",
         "low",
         "api-outage",
-        expect=("*canary*-critical", SERVICE_HEALTH),
-        pending="needs the canary function and its alarm (issue 14 part B): an outage records no metric at all",
+        expect=("rest-canary-failed-critical", "websocket-canary-failed-critical", SERVICE_HEALTH),
     ),
     Scenario(
         "notifier-broken",
         "medium",
         "notifier-broken",
-        expect=("notifier-lambda-error*-critical",),
-        pending="needs the notifier's count-based error alarm and a path around the notifier (issue 14 part B)",
+        expect=("notifier-lambda-error-count-critical",),
+        pending="a broken notifier delivers nothing to the outbox; the path around it is not modelled by the twin",
     ),
     Scenario("healthy-low", "low", fast=True, minutes=12),
     Scenario("healthy-medium", "medium", minutes=12),

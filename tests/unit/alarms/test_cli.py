@@ -34,7 +34,7 @@ def test_render_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_list_as_json() -> None:
-    result = ops("alarms", "list", "--stage", "prod", "--json")
+    result = ops("alarms", "list", "--stage", "prod", "--format", "json")
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert any(r["name"].endswith("service-health") for r in rows)
@@ -49,7 +49,7 @@ def test_deploy_then_no_drift_then_drift(info_file: Path, aws: str) -> None:
     cloudwatch = client(aws, "cloudwatch")
     deployed = cloudwatch.describe_alarms(AlarmNamePrefix="chat-platform-dev-chat-lambda-error-rate")["MetricAlarms"]
     assert deployed
-    diff = json.loads(ops("alarms", "diff", "--info-file", str(info_file), "--json").stdout)
+    diff = json.loads(ops("alarms", "diff", "--info-file", str(info_file), "--format", "json").stdout)
     assert diff["changed"] == {}
     assert diff["missing"] == ["chat-platform-dev-service-health"]
     # Someone edits a threshold in the console: the diff shows it, and --exit-code fails.
@@ -76,12 +76,12 @@ def test_deploy_then_no_drift_then_drift(info_file: Path, aws: str) -> None:
         Threshold=1,
         ComparisonOperator="GreaterThanThreshold",
     )
-    result = ops("alarms", "diff", "--info-file", str(info_file), "--json", "--exit-code")
+    result = ops("alarms", "diff", "--info-file", str(info_file), "--format", "json", "--exit-code")
     assert result.exit_code == 1
     diff = json.loads(result.stdout)
     assert diff["changed"] == {alarm["AlarmName"]: ["Threshold"]}
     assert diff["extra"] == ["chat-platform-dev-hand-made"]
-    pruned = ops("alarms", "deploy", "--info-file", str(info_file), "--prune", "--json")
+    pruned = ops("alarms", "deploy", "--info-file", str(info_file), "--prune", "--format", "json")
     assert json.loads(pruned.stdout)["deleted"] == ["chat-platform-dev-hand-made"]
 
 
@@ -129,7 +129,14 @@ def test_test_forces_the_state_and_shows_both_notifications(info_file: Path, aws
 def test_test_keep_leaves_the_alarm_firing(info_file: Path, aws: str) -> None:
     assert ops("alarms", "deploy", "--info-file", str(info_file)).exit_code == 0
     result = ops(
-        "alarms", "test", "chat-platform-dev-rest-5xx-rate-critical", "--info-file", str(info_file), "--keep", "--json"
+        "alarms",
+        "test",
+        "chat-platform-dev-rest-5xx-rate-critical",
+        "--info-file",
+        str(info_file),
+        "--keep",
+        "--format",
+        "json",
     )
     notifications = json.loads(result.stdout)["notifications"]
     assert [n["state"] for n in notifications] == ["ALARM"]
@@ -138,7 +145,7 @@ def test_test_keep_leaves_the_alarm_firing(info_file: Path, aws: str) -> None:
 
 
 def test_a_composite_alarm_renders_offline() -> None:
-    result = ops("alarms", "test", "service-health", "--offline", "--json")
+    result = ops("alarms", "test", "service-health", "--offline", "--format", "json")
     assert result.exit_code == 0
     (alarm, ok) = json.loads(result.stdout)["notifications"]
     assert alarm["email"]["subject"].startswith("[ALARM][CRITICAL] service health")
@@ -151,15 +158,15 @@ def test_errors_are_one_line_and_a_non_zero_exit(info_file: Path, tmp_path: Path
     assert "is not deployed at this endpoint" in not_deployed.output
     assert "Traceback" not in not_deployed.output
     unknown = runner.invoke(app, ["alarms", "test", "no-such-alarm", "--offline"])
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2
     assert "no alarm 'no-such-alarm'" in unknown.output
     missing = runner.invoke(app, ["alarms", "deploy", "--info-file", str(tmp_path / "none.json")])
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2
     assert "ops local up --info-file" in missing.output
     bad = tmp_path / "thresholds.yaml"
     bad.write_text("checks: {}\n")
     broken = runner.invoke(app, ["alarms", "list", "--thresholds", str(bad)])
-    assert broken.exit_code == 1
+    assert broken.exit_code == 2
     assert "no settings for" in broken.output
     no_stack = runner.invoke(
         app,
@@ -172,7 +179,7 @@ def test_errors_are_one_line_and_a_non_zero_exit(info_file: Path, tmp_path: Path
             "us-east-1",
         ],
     )
-    assert no_stack.exit_code == 1
+    assert no_stack.exit_code == 2
     assert "is not deployed" in no_stack.output
 
 
@@ -202,7 +209,8 @@ def test_backtest_replays_recorded_metrics(info_file: Path, aws: str) -> None:
         str(info_file),
         "--alarm",
         "chat-lambda-error-rate",
-        "--json",
+        "--format",
+        "json",
     )
     assert result.exit_code == 0, result.output
     outcomes = {o["alarm"]: o for o in json.loads(result.stdout)["alarms"]}

@@ -102,12 +102,14 @@ def test_cli_projects_from_cloudwatch(traffic, runner):
     assert rates["dynamodb_write_request_units"] == pytest.approx(243.333, rel=1e-4)
     free = document["tiers"][0]
     requests = next(ln for ln in free["services"]["lambda"]["lines"] if ln["item"] == "requests")
-    assert requests["quantity"] == pytest.approx(1_825_000)  # 1,825 x 1,000 users
+    # 1,825 x 1,000 users, plus the canary's fixed 43,800 runs a month (its own request and the
+    # health check's)
+    assert requests["quantity"] == pytest.approx(1_825_000 + 2 * 43_800)
 
 
 def test_export_then_project_matches_the_direct_pull(traffic, runner, tmp_path):
     out = tmp_path / "usage.parquet"
-    exported = runner.invoke(app, ["export-metrics", "--out", str(out), "--days", "1"])
+    exported = runner.invoke(app, ["export-metrics", "--output", str(out), "--days", "1"])
     direct = runner.invoke(
         app, ["project", "--cloudwatch", "--days", "1", "-f", "json", "--dashboards", "0", "--alarms", "0"]
     )
@@ -175,5 +177,5 @@ def test_unreachable_endpoint_exits_3(runner, monkeypatch):
 
     assert result.exit_code == 3
     assert result.stdout == ""
-    assert "error: AWS: Could not connect" in result.stderr
+    assert "error: cannot reach AWS for cloudwatch" in result.stderr
     assert "Traceback" not in result.stderr

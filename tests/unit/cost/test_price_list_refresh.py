@@ -193,9 +193,9 @@ def test_cli_refresh_writes_the_new_sheet_and_lists_what_it_kept(pricing, runner
     source = tmp_path / "old.yaml"
     source.write_text(json.dumps(SHEET))
     out = tmp_path / "new.yaml"
-    monkeypatch.setattr(cli, "_client", lambda service, endpoint_url, region: pricing)
+    monkeypatch.setattr(cli, "_client", lambda service, endpoint_url, region, profile=None: pricing)
 
-    result = runner.invoke(cli.app, ["prices", "refresh", "--prices", str(source), "--out", str(out)])
+    result = runner.invoke(cli.app, ["prices", "refresh", "--prices", str(source), "--output", str(out)])
 
     assert result.exit_code == 0, result.stderr
     assert "1 meter(s) changed price" in result.stdout
@@ -207,7 +207,7 @@ def test_cli_refresh_writes_the_new_sheet_and_lists_what_it_kept(pricing, runner
 def test_cli_refresh_strict_fails_on_unmatched_meters(pricing, runner, tmp_path, monkeypatch):
     source = tmp_path / "old.yaml"
     source.write_text(json.dumps(SHEET))
-    monkeypatch.setattr(cli, "_client", lambda service, endpoint_url, region: pricing)
+    monkeypatch.setattr(cli, "_client", lambda service, endpoint_url, region, profile=None: pricing)
 
     result = runner.invoke(cli.app, ["prices", "refresh", "--prices", str(source), "--dry-run", "--strict"])
 

@@ -25,7 +25,7 @@ def ops(*args: str) -> Any:
 
 def test_render_writes_the_same_bytes_twice(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
-    result = ops("dashboards", "render", "--out", str(first), "--stage", "prod", "--json")
+    result = ops("dashboards", "render", "--out", str(first), "--stage", "prod", "--format", "json")
     assert result.exit_code == 0
     assert ops("dashboards", "render", "--out", str(second), "--stage", "prod").exit_code == 0
     files = sorted(p.name for p in first.iterdir())
@@ -38,7 +38,7 @@ def test_render_writes_the_same_bytes_twice(tmp_path: Path) -> None:
 
 
 def test_deploy_then_diff(info_file: Path, aws: str) -> None:
-    result = ops("dashboards", "deploy", "--info-file", str(info_file), "--json")
+    result = ops("dashboards", "deploy", "--info-file", str(info_file), "--format", "json")
     assert result.exit_code == 0, result.output
     put = json.loads(result.stdout)["put"]
     assert "chat-platform-dev-overview" in put
@@ -50,12 +50,14 @@ def test_deploy_then_diff(info_file: Path, aws: str) -> None:
     body["widgets"] = [w for w in body["widgets"] if w["properties"].get("title") != "REST requests"]
     cloudwatch.put_dashboard(DashboardName="chat-platform-dev-overview", DashboardBody=json.dumps(body))
     cloudwatch.put_dashboard(DashboardName="chat-platform-dev-old", DashboardBody=json.dumps({"widgets": []}))
-    drift = ops("dashboards", "diff", "--info-file", str(info_file), "--json", "--exit-code")
+    drift = ops("dashboards", "diff", "--info-file", str(info_file), "--format", "json", "--exit-code")
     assert drift.exit_code == 1
     report = json.loads(drift.stdout)
     assert report["changed"] == {"chat-platform-dev-overview": ["+ REST requests"]}
     assert report["extra"] == ["chat-platform-dev-old"]
-    pruned = json.loads(ops("dashboards", "deploy", "--info-file", str(info_file), "--prune", "--json").stdout)
+    pruned = json.loads(
+        ops("dashboards", "deploy", "--info-file", str(info_file), "--prune", "--format", "json").stdout
+    )
     assert pruned["deleted"] == ["chat-platform-dev-old"]
 
 
@@ -67,7 +69,9 @@ def test_preview_draws_the_overview_from_recorded_metrics(info_file: Path, aws: 
     end = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     put(client(aws, "cloudwatch"), body_metrics(overview.body) + business(STACK), end=end, minutes=60)
     out = tmp_path / "preview"
-    result = ops("dashboards", "preview", "--out", str(out), "--info-file", str(info_file), "--hours", "1", "--json")
+    result = ops(
+        "dashboards", "preview", "--out", str(out), "--info-file", str(info_file), "--hours", "1", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     pngs = sorted(p for p in out.iterdir() if p.suffix == ".png")
@@ -83,17 +87,17 @@ def test_preview_and_deploy_fail_clearly(info_file: Path, tmp_path: Path) -> Non
     unknown = runner.invoke(
         app, ["dashboards", "preview", "--out", str(tmp_path), "--info-file", str(info_file), "--dashboard", "nope"]
     )
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 2
     assert "no dashboard 'chat-platform-dev-nope'" in unknown.output
     broken = tmp_path / "twin.json"
     broken.write_text("{not json")
     result = runner.invoke(app, ["dashboards", "deploy", "--info-file", str(broken)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is not JSON" in result.output
     assert "Traceback" not in result.output
     refused = runner.invoke(
         app, ["dashboards", "deploy", "--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1"]
     )
-    assert refused.exit_code == 1
-    assert "error:" in refused.output
+    assert refused.exit_code == 3
+    assert "cannot reach AWS for cloudformation Describe" in refused.output
     assert "Traceback" not in refused.output

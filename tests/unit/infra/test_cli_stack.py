@@ -24,7 +24,7 @@ def test_synth_prints_the_template_of_the_stage() -> None:
 def test_synth_writes_the_file_quickly(tmp_path: Path) -> None:
     out = tmp_path / "cfn" / "dev.json"
     started = time.perf_counter()
-    result = runner.invoke(app, ["stack", "synth", "--out", str(out)])
+    result = runner.invoke(app, ["stack", "synth", "--output", str(out)])
     elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["AWSTemplateFormatVersion"] == "2010-09-09"
@@ -48,6 +48,6 @@ def test_aws_failures_are_one_line_without_traceback(monkeypatch) -> None:  # ty
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
     result = runner.invoke(app, ["stack", "outputs"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no AWS region" in result.output
     assert "Traceback" not in result.output
