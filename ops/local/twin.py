@@ -278,6 +278,10 @@ class Twin:
     def _environment(self, function: Any, endpoints: Endpoints) -> dict[str, str]:
         assert self.resources is not None
         env = function_environment(self.stack, function, self.resources, endpoints)
+        if function.schedule:
+            # A scheduled function runs without a caller: the canary probes the public endpoints.
+            env["REST_API_URL"] = endpoints.gateway_url
+            env["WEBSOCKET_URL"] = endpoints.gateway_url.replace("http://", "ws://", 1) + "/ws"
         if function.handler.endswith("notifier.handler") and self.outbox is not None:
             # The on-call webhook is the outbox (email goes through the email topic's subscriber).
             env["NOTIFIER_WEBHOOK_URL"] = f"{self.outbox.url}/webhook"
