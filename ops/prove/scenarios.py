@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SERVICE_HEALTH = "service-health"
+# Measured on 2026-12-03 after part B's merge: the one notification per incident is
+# ServiceHealth's, which names the triggering alarms but not their value and threshold.
+COMPOSITE_TEXT = "ServiceHealth's notification names the triggering alarms, not their value and threshold (notifier)"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "chat",
         expect=("chat-lambda-error-count-critical", SERVICE_HEALTH),
         fast=True,
+        pending=COMPOSITE_TEXT,
     ),
     Scenario(
         "chat-errors-medium-traffic",
@@ -57,6 +61,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         "chat",
         expect=("chat-lambda-error-rate-critical", SERVICE_HEALTH),
         fast=True,
+        pending=COMPOSITE_TEXT + "; rest-5xx-rate-warning notifies on its own too",
     ),
     Scenario(
         "dependency-throttle",
@@ -74,6 +79,10 @@ SCENARIOS: tuple[Scenario, ...] = (
         "signing-keys-unavailable",
         expect=("websocket-connects-refused-rate-critical", SERVICE_HEALTH),
         websocket=True,
+        pending=(
+            "at x60 the connect traffic hits the websocket function's concurrency limit (429): its throttle"
+            " alarms fire and the refused-connect rate stays below its threshold"
+        ),
     ),
     Scenario(
         "management-api-errors",
@@ -82,12 +91,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         expect=("chat-fanout-failure-rate-critical", SERVICE_HEALTH),
         messages=True,
         within_minutes=20,  # 5-minute periods, 2 of 3
+        pending="fired in 7.8-13.9 min before part B's merge; not measured again since",
     ),
     Scenario(
         "api-outage",
         "low",
         "api-outage",
         expect=("rest-canary-failed-critical", "websocket-canary-failed-critical", SERVICE_HEALTH),
+        pending=COMPOSITE_TEXT,
     ),
     Scenario(
         "notifier-broken",
