@@ -60,7 +60,7 @@ def prove(
     ] = None,
     clock_speed: Annotated[
         float, typer.Option("--clock-speed", min=1.0, max=600.0, help="Clock speed of the twin it starts.")
-    ] = 60.0,
+    ] = 30.0,
     fast: Annotated[bool, typer.Option("--fast", help="Only the scenarios marked fast.")] = False,
     output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:

@@ -1,8 +1,8 @@
 """The on-call chapter of the demo: healthy traffic, a fault injected midway, the alarm
 firing, the notification exactly as the on-call engineer receives it, and the recovery.
 
-It runs on a twin of its own with a fast clock (a minute of alarms per second), so the story
-takes about half a minute of wall time; the times it prints are minutes of the twin's clock.
+It runs on a twin of its own with a fast clock (a minute of alarms every two seconds), so the story
+takes about a minute of wall time; the times it prints are minutes of the twin's clock.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ops.local.twin import Twin, TwinConfig
 from ops.prove.runner import Prover
 from ops.prove.traffic import wait_for
 
-CLOCK_SPEED = 60.0
+CLOCK_SPEED = 30.0
 FUNCTION = "chat"
 
 
