@@ -8,6 +8,7 @@ from typing import Any
 from infra.model import Function
 from infra.template import names
 from infra.template.context import SynthContext
+from infra.template.functions import alias_arn
 from infra.template.intrinsics import get_att, sub
 
 
@@ -47,7 +48,7 @@ def _role(ctx: SynthContext, function: Function) -> dict[str, Any]:
                             {
                                 "Effect": "Allow",
                                 "Action": "lambda:InvokeFunction",
-                                "Resource": get_att(names.function_id(function), "Arn"),
+                                "Resource": alias_arn(function),
                             }
                         ],
                     },
@@ -68,7 +69,8 @@ def _schedule(ctx: SynthContext, function: Function) -> dict[str, Any]:
             "FlexibleTimeWindow": {"Mode": "OFF"},
             "State": "ENABLED",
             "Target": {
-                "Arn": get_att(names.function_id(function), "Arn"),
+                # Like every caller, the schedule invokes the function's live alias.
+                "Arn": alias_arn(function),
                 "RoleArn": get_att(schedule_role_id(function), "Arn"),
                 # A late probe says nothing about now: no retries, nothing older than a minute.
                 "RetryPolicy": {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60},

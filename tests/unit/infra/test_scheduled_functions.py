@@ -21,13 +21,14 @@ def test_the_canary_runs_every_minute_through_its_own_schedule() -> None:
     (schedule,) = resources_of_type(template, "AWS::Scheduler::Schedule").values()
     properties = schedule["Properties"]
     assert properties["ScheduleExpression"] == STACK.function("canary").schedule == "rate(1 minute)"
-    assert properties["Target"]["Arn"] == {"Fn::GetAtt": ["CanaryFunction", "Arn"]}
+    canary_alias = {"Ref": names.function_alias_id(STACK.function("canary"))}
+    assert properties["Target"]["Arn"] == canary_alias
     role = template["Resources"][properties["Target"]["RoleArn"]["Fn::GetAtt"][0]]
     trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
     assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
     (policy,) = role["Properties"]["Policies"]
     assert policy["PolicyDocument"]["Statement"] == [
-        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": {"Fn::GetAtt": ["CanaryFunction", "Arn"]}}
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": canary_alias}
     ]
 
 
