@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ops.conventions import FormatOption, InfoFileOption
 from ops.prove.runner import Prover, Result
 from ops.prove.scenarios import Scenario, find
 
@@ -52,17 +53,14 @@ def run_scenarios(scenarios: list[Scenario], info: dict[str, Any], on_progress: 
 
 def prove(
     scenario: Annotated[
-        list[str] | None, typer.Option("--scenario", "-s", help="Only these scenarios (repeatable; default: all).")
+        list[str] | None, typer.Option("--scenario", help="Only these scenarios (repeatable; default: all).")
     ] = None,
-    info_file: Annotated[
-        Path | None,
-        typer.Option("--info-file", help="Use this running twin (`ops local up --info-file`) instead of starting one."),
-    ] = None,
+    info_file: InfoFileOption = None,
     clock_speed: Annotated[
         float, typer.Option("--clock-speed", min=1.0, max=600.0, help="Clock speed of the twin it starts.")
     ] = 30.0,
     fast: Annotated[bool, typer.Option("--fast", help="Only the scenarios marked fast.")] = False,
-    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output_format: FormatOption = "table",
 ) -> None:
     """Break the twin on purpose, one failure at a time, and check every alarm expectation.
 

@@ -16,15 +16,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ops.conventions import FormatOption, InfoFileOption
 from ops.local.faults import KINDS, NEEDS_FUNCTION, FaultError, as_rows, clear, inject, read_faults
 
 app = typer.Typer(help="Inject faults into the running local twin, clear them, list them.", no_args_is_help=True)
 out = Console()
 
-InfoFile = Annotated[
-    Path, typer.Option("--info-file", help="The running twin's info file (`ops local up --info-file`).")
-]
-Format = Annotated[str, typer.Option("--format", help="table or json.")]
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h)?$")
 
 
@@ -41,7 +38,9 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[match.group(2) or "s"]
 
 
-def _info(path: Path) -> dict[str, Any]:
+def _info(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        raise _fail("pass --info-file FILE: the file `ops local up --info-file FILE` wrote for the running twin")
     try:
         info = json.loads(path.read_text())
     except OSError as error:
@@ -63,7 +62,7 @@ def _check_format(value: str) -> None:
 @app.command("inject")
 def inject_fault(
     kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(KINDS)}.")],
-    info_file: InfoFile = Path("twin.json"),
+    info_file: InfoFileOption = None,
     function: Annotated[
         str | None, typer.Option("--function", help="The function that fails (model name, e.g. chat).")
     ] = None,
@@ -71,7 +70,7 @@ def inject_fault(
         str | None,
         typer.Option("--for", help="End by itself after this long on the twin's clock (90s, 5m, 1h)."),
     ] = None,
-    output_format: Format = "table",
+    output_format: FormatOption = "table",
 ) -> None:
     """Inject a fault into the running twin."""
     _check_format(output_format)
@@ -102,8 +101,8 @@ def inject_fault(
 @app.command("clear")
 def clear_fault(
     kind: Annotated[str | None, typer.Argument(help="Only this kind (default: every fault).")] = None,
-    info_file: InfoFile = Path("twin.json"),
-    output_format: Format = "table",
+    info_file: InfoFileOption = None,
+    output_format: FormatOption = "table",
 ) -> None:
     """Clear injected faults (all of them, or one kind)."""
     _check_format(output_format)
@@ -120,10 +119,8 @@ def clear_fault(
 
 @app.command("list")
 def list_faults(
-    info_file: Annotated[
-        Path | None, typer.Option("--info-file", help="Also show the faults injected into this twin.")
-    ] = None,
-    output_format: Format = "table",
+    info_file: InfoFileOption = None,
+    output_format: FormatOption = "table",
 ) -> None:
     """The fault kinds, and which are injected now (with --info-file)."""
     _check_format(output_format)
