@@ -40,6 +40,21 @@ def openapi_dict() -> dict[str, Any]:
     document["components"]["securitySchemes"] = {
         "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT (Cognito idToken)"}
     }
+    # every route that reads a body refuses other content types (backend/api/resolver.py)
+    unsupported = {
+        "description": "the body is not application/json",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    # the web ACL in front of the stage may refuse any request (403 WAF_FILTERED)
+    firewall = {
+        "description": "not allowed (also the web firewall's refusal)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"]["415"] = unsupported
+            operation["responses"].setdefault("403", firewall)
     for route, _function in STACK.rest_routes():
         operation = document["paths"].get(route.path, {}).get(route.method.lower())
         if operation is not None and route.authorized:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from infra.model import Stack
 from infra.template import names, template_json
 
-from ops.deploy import artifacts
+from ops.deploy import artifacts, cors
 from ops.deploy.aws import Clients
 from ops.deploy.changeset import (
     ChangeSet,
@@ -110,6 +110,10 @@ def deploy(
     clash = sorted(reserved & set(request.parameters))
     if clash:
         raise DeployError(f"ops deploy sets {', '.join(clash)} itself; do not pass it as --parameter")
+    origins = request.parameters.get(names.CORS_ORIGINS_PARAMETER)
+    if stack.stage(request.stage).explicit_cors and origins is None:
+        origins = cors.previous_origins(cloudformation, stack_name)
+    cors.check_origins(stack.stage(request.stage), origins)
 
     reporter.step(f"building the Lambda zip(s) for {len(stack.functions)} functions")
     zips = build(targets(stack.functions), request.build_dir, reporter.step)

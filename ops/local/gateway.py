@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 from infra.gateway_responses import gateway_response
 from infra.model import Stack
+from infra.waf_body_rules import BodyRules
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -86,6 +87,8 @@ class Gateway:
         self.faults = faults or FaultBoard(None)
         self.lambdas = lambdas
         self.authorizer = authorizer
+        # the web ACL's body rules (the rest of the managed groups is not emulated)
+        self._waf = BodyRules.of(stack)
         self.telemetry = telemetry
         self.cors_origins = cors_origins
         self.trace_sample_rate = trace_sample_rate
@@ -203,6 +206,8 @@ class Gateway:
             return self._gateway_answer("MISSING_AUTHENTICATION_TOKEN", origin)
         outcome["resource"] = matched.route.path
         body = await request.body()
+        if self._waf.blocks(method, matched.route.path, body):
+            return self._gateway_answer("WAF_FILTERED", origin)
         if len(body) > MAX_REST_BODY:
             return self._gateway_answer("REQUEST_TOO_LARGE", origin)
         client = request.client

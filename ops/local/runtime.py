@@ -164,7 +164,8 @@ class FunctionRuntime:
         self.name = names.function_name(stack, function)
         self.arn = names.alias_arn(stack, function)
         self.log_group = names.log_group(stack, function)
-        self.concurrency = function.reserved_concurrency or concurrency
+        # the twin's cap, lowered further by a reserved concurrency smaller than it
+        self.concurrency = min(function.reserved_concurrency or concurrency, concurrency)
         self._environment = environment
         self._telemetry = telemetry
         self._python_path = python_path

@@ -29,7 +29,8 @@ def sender() -> ConnectionSender:
 def fanout() -> Fanout:
     """The fan-out pool of this environment."""
     if _current.fanout is None:
-        _current.fanout = Fanout(get_settings().fanout_pool_size)
+        settings = get_settings()
+        _current.fanout = Fanout(settings.fanout_pool_size, retry_budget_s=settings.delivery_retry_budget_s)
     return _current.fanout
 
 

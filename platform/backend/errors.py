@@ -58,6 +58,11 @@ class PayloadTooLarge(AppError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaType(AppError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class TooManyRequests(AppError):
     status = 429
     code = "throttled"

@@ -22,6 +22,8 @@ class Settings(BaseModel):
     # tokens still carry the AWS issuer, so the two are configured separately.
     jwks_url: str = Field("", alias="JWKS_URL")
     token_issuer: str = Field("", alias="TOKEN_ISSUER")
+    # How long the pool's signing keys are trusted without fetching them again.
+    jwks_cache_s: int = Field(300, alias="JWKS_CACHE_SECONDS", ge=1, le=3600)
     auto_confirm_signups: bool = Field(False, alias="AUTO_CONFIRM_SIGNUPS")
     max_message_length: int = Field(4000, alias="MAX_MESSAGE_LENGTH", ge=1)
     max_attachments: int = Field(10, alias="MAX_ATTACHMENTS", ge=0)
@@ -31,6 +33,8 @@ class Settings(BaseModel):
     # local twin's gateway), how many posts run at once, and the largest frame accepted.
     websocket_management_url: str = Field("", alias="WEBSOCKET_MANAGEMENT_URL")
     fanout_pool_size: int = Field(32, alias="FANOUT_POOL_SIZE", ge=1, le=256)
+    # How long one fan-out retries posts answered 429/5xx (well under every function's timeout).
+    delivery_retry_budget_s: float = Field(2.0, alias="DELIVERY_RETRY_BUDGET_SECONDS", ge=0, le=10)
     max_frame_bytes: int = Field(32 * 1024, alias="MAX_FRAME_BYTES", ge=1024)
     # Connections live at most 2 hours in API Gateway; the item outlives that a little.
     connection_ttl_s: int = Field(2 * 3600 + 600, alias="CONNECTION_TTL_SECONDS", ge=60)
@@ -49,6 +53,19 @@ class Settings(BaseModel):
     # Per-user rate limits (per minute; 0 turns a limit off).
     send_rate_per_minute: int = Field(120, alias="SEND_RATE_PER_MINUTE", ge=0)
     call_start_rate_per_minute: int = Field(10, alias="CALL_START_RATE_PER_MINUTE", ge=0)
+    typing_rate_per_minute: int = Field(60, alias="TYPING_RATE_PER_MINUTE", ge=0)
+    read_rate_per_minute: int = Field(120, alias="READ_RATE_PER_MINUTE", ge=0)
+    # a call's setup exchanges an offer, an answer and a few dozen ICE candidates
+    signal_rate_per_minute: int = Field(600, alias="SIGNAL_RATE_PER_MINUTE", ge=0)
+    call_action_rate_per_minute: int = Field(60, alias="CALL_ACTION_RATE_PER_MINUTE", ge=0)
+    upload_rate_per_minute: int = Field(30, alias="UPLOAD_RATE_PER_MINUTE", ge=0)
+    conversation_rate_per_minute: int = Field(20, alias="CONVERSATION_RATE_PER_MINUTE", ge=0)
+    participant_change_rate_per_minute: int = Field(60, alias="PARTICIPANT_CHANGE_RATE_PER_MINUTE", ge=0)
+    profile_update_rate_per_minute: int = Field(20, alias="PROFILE_UPDATE_RATE_PER_MINUTE", ge=0)
+    # Open WebSocket connections per user (each message costs one post per connection).
+    max_connections_per_user: int = Field(10, alias="MAX_CONNECTIONS_PER_USER", ge=1, le=100)
+    # Recordings linked to one call (the call item must stay far under DynamoDB's 400 KB).
+    max_recordings_per_call: int = Field(20, alias="MAX_RECORDINGS_PER_CALL", ge=1, le=1000)
     # The canary: the public endpoints it probes (set for scheduled functions by the template,
     # by the local twin for its own) and how long each probe may take.
     rest_api_url: str = Field("", alias="REST_API_URL")

@@ -4,6 +4,9 @@ twin with a real idToken; no 5xx, and every answer conforms to the document."""
 
 from __future__ import annotations
 
+from infra import STACK
+from infra.waf_body_rules import BodyRules
+
 from ops.local.twin import Twin
 from tests.support.contract import fuzz, load_schema, make_fixtures
 from tests.support.twin import Rest
@@ -36,5 +39,9 @@ def test_bodies_the_json_parser_cannot_read_are_400_not_500(twin: Twin, rest: Re
     for method, path in (("POST", "/conversations"), ("POST", "/calls"), ("PATCH", "/me"), ("POST", "/auth/login")):
         for body in bodies:
             answer = rest.request(method, path, user, content=body, headers={"Content-Type": "application/json"})
+            if BodyRules.of(STACK).blocks(method, path, body):
+                # over 8 KB on a route without text bodies: the web ACL refuses it first, as in AWS
+                assert answer.status_code == 403, (method, path, body[:20], answer.status_code, answer.text)
+                continue
             assert answer.status_code == 400, (method, path, body[:20], answer.status_code, answer.text)
             assert answer.json()["error"]["code"] == "malformed_json", answer.text

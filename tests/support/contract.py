@@ -21,24 +21,17 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 
 from tests.support.twin import ROOT, Rest, User
 
 OPENAPI = ROOT / "docs" / "openapi.json"
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    negative_data_rejection,
-]
+# Every check schemathesis has (``--checks all``) but two that do not fit this API (issue 20):
+# ``positive_data_acceptance`` (a schema-valid request can break a business rule, e.g. a wrong
+# confirmation code, as the operations' descriptions say) and ``unsupported_method`` (API
+# Gateway answers an undeclared method with a gateway response, not 405).
+EXCLUDED_CHECKS = {"positive_data_acceptance", "unsupported_method"}
+CHECKS = [check for check in REGISTERED_CHECKS.get_all() if check.__name__ not in EXCLUDED_CHECKS]
 # The gateway's own throttling (stage token bucket, function concurrency) can answer any route
 # with 429; the mobile client retries those, and so does the fuzzer. A 429 from the backend's
 # per-user rate limits (code ``rate_limited``) is a documented answer and is checked as such.
@@ -72,6 +65,8 @@ class Fixtures:
     user: User
     other: User
     path_ids: dict[str, str]
+    # logout voids its caller's tokens: it is fuzzed with a user of its own
+    leaving: User | None = None
 
 
 def make_fixtures(rest: Rest) -> Fixtures:
@@ -103,6 +98,7 @@ def make_fixtures(rest: Rest) -> Fixtures:
         user,
     )
     assert upload.status_code == 201, upload.text
+    leaving = rest.sign_up("Leaving")
     return Fixtures(
         user,
         other,
@@ -112,6 +108,7 @@ def make_fixtures(rest: Rest) -> Fixtures:
             "uploadId": upload.json()["uploadId"],
             "userId": other.user_id,
         },
+        leaving,
     )
 
 
@@ -163,11 +160,14 @@ def fuzz(base_url: str, fixtures: Fixtures, examples_per_operation: int, deadlin
     schema = load_schema()
     outcome = Outcome()
     session = requests.Session()
-    auth = {"Authorization": f"Bearer {fixtures.user.id_token}"}
     started = time.monotonic()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20, "the document lost its operations"
     for operation in operations:
+        if operation.path == "/auth/logout" and fixtures.leaving is not None:
+            auth = {"Authorization": f"Bearer {fixtures.leaving.id_token}"}
+        else:
+            auth = {"Authorization": f"Bearer {fixtures.user.id_token}"}
         names = {p.name for p in operation.path_parameters}
         known = {name: fixtures.path_ids[name] for name in names if name in fixtures.path_ids}
         strategies = []
@@ -194,7 +194,7 @@ def fuzz(base_url: str, fixtures: Fixtures, examples_per_operation: int, deadlin
                     return
                 # the bearer token is always sent: negative cases must not drop it, or every
                 # answer would be the authorizer's 401 and the handlers would go untested
-                case.headers = {**(case.headers or {}), **auth}
+                case.headers = {**(case.headers or {}), **auth}  # noqa: B023 (runs within its iteration)
                 response = _call(case, base_url, session, outcome)
                 label = f"{case.operation.method.upper()} {case.operation.path}"
                 outcome.by_operation[label] += 1

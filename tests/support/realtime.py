@@ -25,6 +25,9 @@ class FakeSender:
     delay_s: float = 0.0
     frames: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     on_post: Any = None
+    closed: list[str] = field(default_factory=list)
+    # connection -> how many more posts fail with a retryable error (429 / 5xx) first
+    retryable_failures: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def post(self, connection_id: str, data: bytes) -> None:
@@ -34,11 +37,21 @@ class FakeSender:
             raise GoneConnection(connection_id)
         if connection_id in self.broken:
             raise DeliveryFailed(connection_id)
+        with self._lock:
+            remaining = self.retryable_failures.get(connection_id, 0)
+            if remaining:
+                self.retryable_failures[connection_id] = remaining - 1
+        if remaining:
+            raise DeliveryFailed(f"{connection_id}: 429", retryable=True)
         event = json.loads(data)
         if self.on_post is not None:
             self.on_post(connection_id, event)
         with self._lock:
             self.frames[connection_id].append(event)
+
+    def close(self, connection_id: str) -> None:
+        with self._lock:
+            self.closed.append(connection_id)
 
     def of(self, connection_id: str, event_type: str | None = None) -> list[dict[str, Any]]:
         """Frames a connection received (of one type if given)."""

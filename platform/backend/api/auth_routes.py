@@ -40,7 +40,16 @@ def register(body: Annotated[RegisterIn, Body()]):
     return json_response(201, {"userId": registration.user_id, "confirmed": registration.confirmed})
 
 
-@router.post("/auth/confirm", responses=ok(204, "account confirmed", None, 400, 409, 429), tags=["auth"])
+@router.post(
+    "/auth/confirm",
+    responses=ok(204, "account confirmed", None, 400, 429),
+    tags=["auth"],
+    description=(
+        "Confirms a sign-up with the emailed code. A well-formed request can still be refused: a wrong or "
+        "expired code, an unknown email and an account confirmed already all answer 400 invalid_code, alike, "
+        "so that this route tells nobody which emails have accounts."
+    ),
+)
 def confirm(body: Annotated[ConfirmIn, Body()]):
     accounts.confirm(body.email, body.code)
     return json_response(204)
@@ -62,9 +71,11 @@ def refresh(body: Annotated[RefreshIn, Body()]):
     return json_response(200, accounts.refresh(body.refreshToken))
 
 
-@router.post("/auth/logout", responses=ok(204, "refresh tokens revoked", None, 401), tags=["auth"])
+@router.post(
+    "/auth/logout",
+    responses=ok(204, "this and every other session of the user ended, sockets closed", None, 401),
+    tags=["auth"],
+)
 def logout():
-    caller = current_caller(router)
-    # Cognito takes an alias (the email) as well as the username; moto only matches the email.
-    accounts.logout(caller.email or caller.username)
+    accounts.logout(get_table(), current_caller(router))
     return json_response(204)

@@ -4,6 +4,7 @@ errors, validation failures and surprises become the API's error shape."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,12 +15,15 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from botocore.exceptions import ClientError
 
 from backend.auth.identity import Caller, caller_from_claims
-from backend.errors import AppError, NotFound, PayloadTooLarge
+from backend.auth.revocation import require_not_revoked
+from backend.errors import AppError, NotFound, PayloadTooLarge, UnsupportedMediaType
 from backend.faults import dependency_busy
 from backend.observability import logger, tracer
 from backend.settings import get_settings
+from backend.store.table import get_table
 
 MAX_BODY_BYTES = 256 * 1024
+JSON_MEDIA_TYPE = "application/json"
 
 
 def json_response(status: int, body: Any = None, headers: dict[str, str] | None = None) -> Response:
@@ -65,12 +69,14 @@ def _validation_response(error: RequestValidationError) -> Response:
 
 
 def current_caller(router: APIGatewayRestResolver | Router) -> Caller:
-    """The authenticated caller of the current request (claims from the Cognito authorizer)."""
+    """The authenticated caller of the current request (claims from the Cognito authorizer);
+    TokenRevoked when the token's session has logged out since."""
     event = router.current_event
     authorizer = event.request_context.authorizer  # type: ignore[attr-defined]
     claims = authorizer.claims if authorizer is not None else None
     caller = caller_from_claims(claims)
     logger.append_keys(user_id=caller.user_id)
+    require_not_revoked(get_table(), caller.user_id, caller.session_start)
     return caller
 
 
@@ -127,18 +133,57 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
     return app
 
 
+def _body_routes(app: APIGatewayRestResolver) -> set[tuple[str, str]]:
+    """(method, resource template) of every route that reads a body."""
+    return {
+        (route.method, re.sub(r"<(\w+)>", r"{\1}", route.path))
+        for route in app._static_routes + app._dynamic_routes
+        if route.body_field is not None
+    }
+
+
+def _refusal(error: AppError) -> dict[str, Any]:
+    return {
+        "statusCode": error.status,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps(error.to_body()),
+    }
+
+
+def _unsupported_media_type(event: dict[str, Any], body: str, body_routes: set[tuple[str, str]]) -> AppError | None:
+    """415 for a body that is not declared ``application/json`` (a charset parameter is fine):
+    on a route that reads a body whatever the body, elsewhere when there is a body at all."""
+    headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
+    declared = headers.get("content-type")
+    reads_body = (event.get("httpMethod"), event.get("resource")) in body_routes
+    if not body and (declared is None or not reads_body):
+        return None
+    media_type = str(declared or "").split(";", 1)[0].strip().lower()
+    if media_type == JSON_MEDIA_TYPE:
+        return None
+    shown = f"{media_type!r}" if media_type else "no content type"
+    return UnsupportedMediaType(
+        f"bodies must be sent as {JSON_MEDIA_TYPE} (got {shown}): set Content-Type: {JSON_MEDIA_TYPE}",
+        field="Content-Type",
+    )
+
+
 def resolve_with(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """``app.resolve`` behind a body-size check (413 before any parsing of a huge body)."""
+    """``app.resolve`` behind a body-size check (413 before any parsing of a huge body) and
+    a content-type check (415 for a body that is not JSON)."""
+    body_routes: set[tuple[str, str]] | None = None
 
     def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        nonlocal body_routes
         body = event.get("body") or ""
         if len(body) > MAX_BODY_BYTES:
-            too_big = PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes", field="body")
-            return {
-                "statusCode": too_big.status,
-                "headers": {"Content-Type": content_types.APPLICATION_JSON},
-                "body": json.dumps(too_big.to_body()),
-            }
+            return _refusal(PayloadTooLarge(f"the body is over {MAX_BODY_BYTES} bytes", field="body"))
+        if body_routes is None:
+            body_routes = _body_routes(app)
+        unsupported = _unsupported_media_type(event, body, body_routes)
+        if unsupported is not None:
+            tracer.put_annotation("outcome", unsupported.code)
+            return _refusal(unsupported)
         tracer.put_annotation("route", f"{event.get('httpMethod')} {event.get('resource')}")
         response = app.resolve(event, context)
         tracer.put_annotation("status_code", str(response.get("statusCode", 0)))

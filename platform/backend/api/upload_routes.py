@@ -1,4 +1,4 @@
-"""Routes for presigned uploads and downloads (served by the chat function)."""
+"""Routes for presigned uploads and downloads (served by the uploads function)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ router = Router()
 
 @router.post(
     "/uploads",
-    responses=ok(201, "a presigned POST enforcing size and type", UploadOut, 400, 401, 404, 413),
+    responses=ok(201, "a presigned POST enforcing size and type", UploadOut, 400, 401, 404, 409, 413),
     tags=["uploads"],
 )
 def request_upload(body: Annotated[UploadIn, Body()]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from backend.auth.revocation import issued_at
 from backend.errors import Unauthorized
 
 
@@ -16,6 +17,8 @@ class Caller:
     username: str
     email: str | None = None
     name: str | None = None
+    # when the token's sign-in happened (epoch seconds), checked against logouts
+    session_start: int | None = None
 
 
 def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
@@ -28,4 +31,5 @@ def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
         username=str(claims.get("cognito:username") or claims["sub"]),
         email=claims.get("email"),
         name=claims.get("name"),
+        session_start=issued_at(claims),
     )

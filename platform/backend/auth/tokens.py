@@ -45,9 +45,28 @@ _KEY_BACKOFF_S = 0.2
 class TokenVerifier:
     """Verifies idTokens of one user pool client against the pool's published keys."""
 
-    def __init__(self, jwks_url: str, issuer: str, audience: str, *, leeway_s: int = 0) -> None:
-        # PyJWKClient caches the key set, so JWKS is fetched once per environment, not per call.
-        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+    def __init__(
+        self,
+        jwks_url: str,
+        issuer: str,
+        audience: str,
+        *,
+        leeway_s: int = 0,
+        keys_lifespan_s: float = 300,
+        refetch_cooldown_s: float = 30,
+    ) -> None:
+        # The key set is cached for ``keys_lifespan_s`` only, so a key the pool withdraws stops
+        # verifying within that time; PyJWT's per-kid cache (``cache_keys``) never expires and
+        # stays off. A kid missing from the cached set (a rotation) fetches the set again, at
+        # most once per ``refetch_cooldown_s``, so tokens naming made-up kids cannot flood the pool.
+        self._keys = jwt.PyJWKClient(
+            jwks_url,
+            cache_keys=False,
+            cache_jwk_set=True,
+            lifespan=keys_lifespan_s,
+            cooldown_duration=refetch_cooldown_s,
+            timeout=5,
+        )
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway_s
@@ -57,7 +76,8 @@ class TokenVerifier:
         for attempt in range(_KEY_ATTEMPTS):
             try:
                 return self._keys.get_signing_key_from_jwt(token)
-            except jwt.PyJWKClientConnectionError as error:
+            except (jwt.PyJWKClientConnectionError, jwt.PyJWKSetError) as error:
+                # unreachable, or a key set with no usable key: the pool's problem, not the token's
                 if attempt == _KEY_ATTEMPTS - 1:
                     raise KeysUnavailable("cannot check tokens right now; retry shortly", retry_after=1) from error
                 time.sleep(_KEY_BACKOFF_S * (2**attempt))
@@ -92,7 +112,9 @@ class TokenVerifier:
 def get_verifier() -> TokenVerifier:
     """The verifier for the configured pool and client (its key cache lives with it)."""
     settings = get_settings()
-    return TokenVerifier(settings.jwks, settings.issuer, settings.user_pool_client_id)
+    return TokenVerifier(
+        settings.jwks, settings.issuer, settings.user_pool_client_id, keys_lifespan_s=settings.jwks_cache_s
+    )
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 from backend import adapters
 from backend.auth.tokens import get_verifier
 from backend.observability import lambda_entry
+from backend.services.uploads import s3_client
 from backend.store.table import get_table
 from backend.ws import dispatch
 
@@ -14,6 +15,7 @@ get_table()  # clients built during init, not on the first request
 adapters.sender()
 adapters.fanout()
 get_verifier()
+s3_client()  # a sent message's attachments are checked against the bucket
 
 
 def _route(event: dict[str, Any], context: Any) -> dict[str, Any]:

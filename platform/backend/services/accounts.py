@@ -11,11 +11,15 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from backend import clock
+from backend import adapters, clock
+from backend.auth import revocation
+from backend.auth.identity import Caller
 from backend.errors import AppError, Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from backend.observability import logger
+from backend.realtime.sender import DeliveryFailed
 from backend.settings import Settings, get_settings
 from backend.snapstart import after_restore
-from backend.store import profiles
+from backend.store import connections, profiles
 from backend.store.table import Table
 
 
@@ -82,30 +86,35 @@ def register(table: Table, email: str, password: str, name: str, settings: Setti
     return Registration(user_id=user_id, confirmed=confirmed)
 
 
+_WRONG_CODE = "the code is wrong or has expired; an account that is confirmed already needs no code: log in"
+
+
+def _code_refused(_message: str = "") -> AppError:
+    # One answer for every refusal, so that confirm cannot tell which emails have accounts.
+    return InvalidInput(_WRONG_CODE, field="code", code="invalid_code")
+
+
 def confirm(email: str, code: str, settings: Settings | None = None) -> None:
-    """Confirm a sign-up with the emailed code."""
+    """Confirm a sign-up with the emailed code. An unknown email, a wrong or expired code and
+    an account confirmed already get the same answer (400 ``invalid_code``)."""
     settings = settings or get_settings()
+    client = cognito_client()
+    refusals: dict[str, Callable[[str], AppError]] = dict.fromkeys(
+        ("CodeMismatchException", "ExpiredCodeException", "UserNotFoundException", "NotAuthorizedException"),
+        _code_refused,
+    )
     try:
-        cognito_client().confirm_sign_up(ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code)
+        # Cognito refuses to confirm a confirmed account (NotAuthorized); some emulators confirm
+        # it again whatever the code, so the state is checked first to answer alike everywhere.
+        status = client.admin_get_user(UserPoolId=settings.user_pool_id, Username=email).get("UserStatus")
     except ClientError as error:
-        _raise_for(
-            error,
-            {
-                "CodeMismatchException": lambda _m: InvalidInput(
-                    "the code is wrong", field="code", code="invalid_code"
-                ),
-                "ExpiredCodeException": lambda _m: InvalidInput(
-                    "the code has expired", field="code", code="expired_code"
-                ),
-                # Unknown user answers like a wrong code, so confirm cannot probe for accounts.
-                "UserNotFoundException": lambda _m: InvalidInput(
-                    "the code is wrong", field="code", code="invalid_code"
-                ),
-                "NotAuthorizedException": lambda _m: Conflict(
-                    "the account is confirmed already", code="already_confirmed"
-                ),
-            },
-        )
+        _raise_for(error, refusals)
+    if status == "CONFIRMED":
+        raise _code_refused()
+    try:
+        client.confirm_sign_up(ClientId=settings.user_pool_client_id, Username=email, ConfirmationCode=code)
+    except ClientError as error:
+        _raise_for(error, refusals)
 
 
 def _tokens(result: dict[str, Any]) -> dict[str, Any]:
@@ -176,10 +185,25 @@ def refresh(refresh_token: str, settings: Settings | None = None) -> dict[str, A
     return tokens
 
 
-def logout(username: str, settings: Settings | None = None) -> None:
-    """Revoke every refresh token of the user (global sign-out)."""
+def logout(table: Table, caller: Caller, settings: Settings | None = None) -> None:
+    """Log the user out everywhere: void every ID token issued so far (the revocation marker
+    that REST requests and ``$connect`` check), revoke every refresh token (global sign-out),
+    and close every open socket through the management API."""
     settings = settings or get_settings()
+    revocation.revoke_now(table, caller.user_id)
     try:
-        cognito_client().admin_user_global_sign_out(UserPoolId=settings.user_pool_id, Username=username)
+        # Cognito takes an alias (the email) as well as the username; moto only matches the email.
+        cognito_client().admin_user_global_sign_out(
+            UserPoolId=settings.user_pool_id, Username=caller.email or caller.username
+        )
     except ClientError as error:
         _raise_for(error, {"UserNotFoundException": lambda _m: Unauthorized("unknown user")})
+    sender = adapters.sender()
+    for connection_id in connections.of_user(table, caller.user_id):
+        try:
+            sender.close(connection_id)
+        except DeliveryFailed:
+            # the socket's frames are ignored once its record is gone; API Gateway drops it
+            # at its 2-hour limit at the latest
+            logger.warning("could not close a socket at logout", extra={"connection_id": connection_id})
+        connections.delete(table, connection_id, caller.user_id)

@@ -36,9 +36,19 @@ def _view(call: Item) -> Item:
     return out
 
 
-def _participant_call(table: Table, caller: Caller, call_id: str) -> Item:
+def current_participants(table: Table, call: Item) -> list[str]:
+    """The call's participants who are still members of its conversation: the call keeps the
+    list it rang, but someone removed from the group since has no part in it any more."""
+    conversation = conversations.get(table, call["conversationId"], consistent=True)
+    members = set((conversation or {}).get("participants", []))
+    return [p for p in call.get("participants", []) if p in members]
+
+
+def participant_call(table: Table, caller: Caller, call_id: str) -> Item:
+    """The call, when the caller took part in it and is still in its conversation (checked
+    now, not from the call's snapshot); NotFound otherwise, so ids do not leak."""
     call = calls.get(table, call_id)
-    if call is None or caller.user_id not in call.get("participants", []):
+    if call is None or caller.user_id not in current_participants(table, call):
         raise NotFound("no such call", code="call_not_found")
     return call
 
@@ -46,7 +56,7 @@ def _participant_call(table: Table, caller: Caller, call_id: str) -> Item:
 def _notify(table: Table, call: Item, status_event: str, exclude_connection: str | None = None) -> None:
     realtime.push(
         table,
-        call["participants"],
+        current_participants(table, call),
         events.call_event(status_event, _view(call)),
         exclude_connection=exclude_connection,
         kind="call",
@@ -99,7 +109,7 @@ def start(table: Table, caller: Caller, conversation_id: str, media: str, settin
 
 def get(table: Table, caller: Caller, call_id: str) -> Item:
     """A call the caller takes part in (missed if it rang out)."""
-    return _view(_expire_if_due(table, _participant_call(table, caller, call_id)))
+    return _view(_expire_if_due(table, participant_call(table, caller, call_id)))
 
 
 def _refuse(call: Item, wanted: str) -> Conflict:
@@ -108,7 +118,8 @@ def _refuse(call: Item, wanted: str) -> Conflict:
 
 def accept(table: Table, caller: Caller, call_id: str) -> Item:
     """The callee picks up a ringing call (once: a second accept is a conflict)."""
-    call = _expire_if_due(table, _participant_call(table, caller, call_id))
+    rate_limits.check_action(table, caller.user_id, "call_action")
+    call = _expire_if_due(table, participant_call(table, caller, call_id))
     if caller.user_id == call["callerId"]:
         raise Forbidden("only the people called can accept", code="not_callee")
     if call["status"] != RINGING:
@@ -131,7 +142,8 @@ def accept(table: Table, caller: Caller, call_id: str) -> Item:
 
 def decline(table: Table, caller: Caller, call_id: str) -> Item:
     """The callee turns a ringing call down."""
-    call = _expire_if_due(table, _participant_call(table, caller, call_id))
+    rate_limits.check_action(table, caller.user_id, "call_action")
+    call = _expire_if_due(table, participant_call(table, caller, call_id))
     if caller.user_id == call["callerId"]:
         raise Forbidden("only the people called can decline; the caller ends the call", code="not_callee")
     if call["status"] != RINGING:
@@ -159,7 +171,8 @@ def _seconds_between(start_iso: str, end_iso: str) -> int:
 def end(table: Table, caller: Caller, call_id: str) -> Item:
     """Any participant hangs up: an active call ends with its duration; a ringing one that
     nobody answered is missed."""
-    call = _expire_if_due(table, _participant_call(table, caller, call_id))
+    rate_limits.check_action(table, caller.user_id, "call_action")
+    call = _expire_if_due(table, participant_call(table, caller, call_id))
     now = clock.now_iso()
     if call["status"] == ACTIVE:
         try:
@@ -209,11 +222,13 @@ def history(table: Table, caller: Caller, conversation_id: str, limit: int, curs
 
 
 def signal_targets(table: Table, caller: Caller, call_id: str) -> Item:
-    """The call a signal is for, when the caller may signal on it (ringing or active)."""
-    call = _expire_if_due(table, _participant_call(table, caller, call_id))
+    """The call a signal is for, when the caller may signal on it (ringing or active), with
+    ``participants`` narrowed to those still in the conversation (the signal's recipients)."""
+    rate_limits.check_action(table, caller.user_id, "call_signal")
+    call = _expire_if_due(table, participant_call(table, caller, call_id))
     if call["status"] not in (RINGING, ACTIVE):
         raise Conflict(f"the call is {call['status']}: no more signalling", code=f"call_{call['status']}")
-    return call
+    return {**call, "participants": current_participants(table, call)}
 
 
 def ice_servers(caller: Caller, settings: Settings) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from backend import clock, ids
 from backend.auth.identity import Caller
 from backend.errors import Conflict, InvalidInput, NotFound
+from backend.services import rate_limits
 from backend.settings import Settings
 from backend.store import conversations
 from backend.store import profiles as profile_store
@@ -57,6 +58,7 @@ def create(
     settings: Settings,
 ) -> tuple[Item, bool]:
     """A new conversation, or the existing direct one for this pair; the flag says "created"."""
+    rate_limits.check_action(table, caller.user_id, "conversation")
     others = [p for p in dict.fromkeys(participant_ids) if p != caller.user_id]
     if not others:
         raise InvalidInput("name at least one other participant", field="participantIds")
@@ -147,6 +149,7 @@ def add_participants(
 ) -> Item:
     """Add people to a group the caller is in."""
     membership = require_membership(table, conversation_id, caller.user_id)
+    rate_limits.check_action(table, caller.user_id, "participant_change")
     for _ in range(_RETRIES):
         conversation = conversations.get(table, conversation_id, consistent=True)
         if conversation is None:
@@ -171,6 +174,7 @@ def add_participants(
 def remove_participant(table: Table, caller: Caller, conversation_id: str, user_id: str) -> None:
     """Leave a group, or remove another member of a group the caller is in."""
     require_membership(table, conversation_id, caller.user_id)
+    rate_limits.check_action(table, caller.user_id, "participant_change")
     for _ in range(_RETRIES):
         conversation = conversations.get(table, conversation_id, consistent=True)
         if conversation is None:

@@ -11,6 +11,7 @@ from backend.errors import InvalidInput, NotFound, PayloadTooLarge
 from backend.realtime import events
 from backend.realtime.fanout import Report
 from backend.services import rate_limits, realtime
+from backend.services.attachments import resolve as resolve_attachments
 from backend.services.conversations import require_membership
 from backend.settings import Settings
 from backend.store import conversations, messages
@@ -69,6 +70,7 @@ def send(
     for a conversation that does not exist, before anything is written.
     """
     _check_content(content, attachments, conversation_id, settings)
+    attachments = resolve_attachments(attachments, settings)
     existing = messages.find_by_client_id(table, conversation_id, caller.user_id, client_message_id)
     if existing is not None:
         participants = _participants(table, conversation_id)
@@ -137,6 +139,7 @@ def mark_read(table: Table, caller: Caller, conversation_id: str, message_id: st
     if not ids.is_id(message_id):
         raise InvalidInput("messageId must be a messageId", field="messageId")
     require_membership(table, conversation_id, caller.user_id)
+    rate_limits.check_action(table, caller.user_id, "read_marker")
     message = messages.get(table, conversation_id, message_id)
     if message is None:
         raise NotFound("no such message in this conversation", code="message_not_found")

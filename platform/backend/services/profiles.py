@@ -7,6 +7,7 @@ from typing import Any
 from backend import clock
 from backend.auth.identity import Caller
 from backend.errors import InvalidInput, NotFound
+from backend.services import rate_limits
 from backend.store import profiles
 from backend.store.table import Item, Table
 
@@ -42,6 +43,7 @@ def get_own(table: Table, caller: Caller) -> Item:
 
 def update_own(table: Table, caller: Caller, changes: dict[str, Any]) -> Item:
     """Change the caller's name and/or avatar key."""
+    rate_limits.check_action(table, caller.user_id, "profile_update")
     if not changes:
         raise InvalidInput("give at least one of name, avatarKey", field="body")
     avatar = changes.get("avatarKey")

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
+from botocore.exceptions import ClientError
 
 from backend import adapters
+from backend.errors import AppError
 from backend.observability import logger, metrics
 from backend.realtime.fanout import Report, Target
 from backend.store import connections
@@ -32,8 +34,16 @@ def push(
     exclude_connection: str | None = None,
     kind: str = "event",
 ) -> Report:
-    """Deliver ``event`` to every open connection of ``user_ids``; record what happened."""
-    targets = targets_of(table, user_ids, exclude_connection)
+    """Deliver ``event`` to every open connection of ``user_ids``; record what happened.
+
+    Never raises for a dependency failure: a push follows a committed write, which must be
+    answered as done; a peer that misses the event catches up (docs/realtime.md)."""
+    try:
+        targets = targets_of(table, user_ids, exclude_connection)
+    except (AppError, ClientError):
+        metrics.add_metric(name="FanoutFailures", unit=MetricUnit.Count, value=1)
+        logger.warning("fan-out skipped: connections could not be read", extra={"event_type": event.get("type")})
+        return Report()
     return push_to(table, targets, event, kind=kind)
 
 

@@ -14,8 +14,10 @@ from botocore.config import Config
 
 from backend import clock, ids
 from backend.auth.identity import Caller
-from backend.errors import InvalidInput, NotFound, PayloadTooLarge
+from backend.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from backend.observability import metrics
+from backend.services import calls as call_service
+from backend.services import rate_limits
 from backend.services.conversations import require_membership
 from backend.services.messages import attachment_prefix
 from backend.services.profiles import avatar_prefix
@@ -97,13 +99,12 @@ def _check_scope(table: Table, caller: Caller, request: UploadRequest) -> None:
     elif request.purpose == RECORDING:
         if not request.call_id:
             raise InvalidInput("a recording needs the callId it is for", field="callId")
-        call = calls.get(table, request.call_id)
-        if call is None or caller.user_id not in call.get("participants", []):
-            raise NotFound("no such call", code="call_not_found")
+        call_service.participant_call(table, caller, request.call_id)
 
 
 def request_upload(table: Table, caller: Caller, request: UploadRequest, settings: Settings) -> dict[str, Any]:
     """A presigned POST for one file, after checking purpose, type, size and scope."""
+    rate_limits.check_action(table, caller.user_id, "upload", settings)
     allowed = ALLOWED_TYPES[request.purpose]
     if request.content_type not in allowed:
         raise InvalidInput(
@@ -130,6 +131,16 @@ def request_upload(table: Table, caller: Caller, request: UploadRequest, setting
         ],
         ExpiresIn=settings.upload_url_ttl_s,
     )
+    if (
+        request.purpose == RECORDING
+        and request.call_id
+        and not calls.add_recording(table, request.call_id, upload_id, settings.max_recordings_per_call)
+    ):
+        raise Conflict(
+            f"a call holds at most {settings.max_recordings_per_call} recordings",
+            field="callId",
+            code="recordings_full",
+        )
     uploads.create(
         table,
         {
@@ -145,9 +156,10 @@ def request_upload(table: Table, caller: Caller, request: UploadRequest, setting
             "createdAt": clock.now_iso(),
         },
     )
-    if request.purpose == RECORDING and request.call_id:
-        calls.add_recording(table, request.call_id, upload_id)
     metrics.add_metric(name="UploadsRequested", unit=MetricUnit.Count, value=1)
+    # The declared size bounds what S3 will accept: the cost projection's S3 growth where
+    # BucketSizeBytes is not available (the local twin; a bucket younger than a day).
+    metrics.add_metric(name="UploadBytesRequested", unit=MetricUnit.Bytes, value=request.size)
     return {
         "uploadId": upload_id,
         "key": key,
@@ -171,9 +183,10 @@ def download(table: Table, caller: Caller, upload_id: str, settings: Settings) -
         except NotFound as error:
             raise NotFound("no such upload", code="upload_not_found") from error
     elif purpose == RECORDING:
-        call = calls.get(table, upload["callId"])
-        if call is None or caller.user_id not in call.get("participants", []):
-            raise NotFound("no such upload", code="upload_not_found")
+        try:
+            call_service.participant_call(table, caller, upload["callId"])
+        except NotFound as error:
+            raise NotFound("no such upload", code="upload_not_found") from error
     # avatars are part of public profiles: any signed-in user may fetch them
     url = s3_client().generate_presigned_url(
         "get_object",

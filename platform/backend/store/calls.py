@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from backend.store import keys
@@ -77,12 +76,16 @@ def history(table: Table, conversation_id: str, limit: int, start_key: dict[str,
     )
 
 
-def add_recording(table: Table, call_id: str, upload_id: str) -> None:
-    """Link an uploaded recording to its call."""
-    with contextlib.suppress(ConditionFailed):
+def add_recording(table: Table, call_id: str, upload_id: str, max_recordings: int) -> bool:
+    """Link an uploaded recording to its call; False when the call holds ``max_recordings``
+    already (the list is bounded so the call item stays far under the item size limit)."""
+    try:
         table.update(
             keys.call(call_id),
             "SET recordings = list_append(if_not_exists(recordings, :empty), :one)",
-            {":empty": [], ":one": [upload_id]},
-            condition="attribute_exists(PK)",
+            {":empty": [], ":one": [upload_id], ":max": max_recordings},
+            condition="attribute_exists(PK) AND (attribute_not_exists(recordings) OR size(recordings) < :max)",
         )
+    except ConditionFailed:
+        return False
+    return True

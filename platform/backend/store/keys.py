@@ -17,6 +17,8 @@ Entities and their keys::
                    GSI1PK=CONV#<convId>#CALLS  GSI1SK=<callId>           (history, newest first)
     upload         PK=UPLOAD#<uploadId>    SK=METADATA
     rate counter   PK=USER#<userId>        SK=RATE#<kind>#<window start> (TTL expiresAt)
+    revocation     PK=USER#<userId>        SK=REVOKED                    tokens authenticated at or
+                                                                         before revokedBefore are void
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ SK = "SK"
 GSI1 = "GSI1"
 GSI1PK = "GSI1PK"
 GSI1SK = "GSI1SK"
+# The key attributes of each GSI: an item holding them is copied into that index.
+INDEX_KEYS = {GSI1: (GSI1PK, GSI1SK)}
+# The table's TTL attribute: items carrying it expire (connections, rate counters).
+EXPIRES_AT = "expiresAt"
 
 USER = "USER#"
 CONV = "CONV#"
@@ -41,6 +47,7 @@ CONNECTION_ATTRIBUTE = "conn#"
 CALL = "CALL#"
 UPLOAD = "UPLOAD#"
 RATE = "RATE#"
+REVOKED = "REVOKED"
 
 Key = dict[str, str]
 
@@ -150,3 +157,8 @@ def upload(upload_id: str) -> Key:
 def rate_counter(user_id: str, kind: str, window_start: int) -> Key:
     """Key of a user's counter of ``kind`` actions in the window starting at ``window_start``."""
     return {PK: USER + user_id, SK: f"{RATE}{kind}#{window_start}"}
+
+
+def revocation(user_id: str) -> Key:
+    """Key of a user's "tokens authenticated at or before T are void" marker (set by logout)."""
+    return {PK: USER + user_id, SK: REVOKED}

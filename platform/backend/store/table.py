@@ -6,18 +6,23 @@ create, which is most of a cold start.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import boto3
+from aws_lambda_powertools.metrics import MetricUnit
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from backend.errors import ServiceUnavailable
 from backend.settings import get_settings
 from backend.snapstart import after_restore
+from backend.store import sizes
 
 Item = dict[str, Any]
 
@@ -27,6 +32,68 @@ _deserializer = TypeDeserializer()
 # Bounded retries with botocore's standard backoff: throttles and 5xx are retried a few times,
 # then surface instead of stretching the request past API Gateway's 29 s limit.
 _CLIENT_CONFIG = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
+
+
+# The store's own retries, for what botocore does not retry: unprocessed keys of a batch
+# read, TransactionConflictException on a single-item write, and transactions cancelled by a
+# conflict or a throttle. Full jitter (a pause drawn from [0, min(cap, base * 2**attempt)])
+# spreads the retries of concurrent invocations; at most ~1.5 s in all, far inside API
+# Gateway's 29 s, then ``503 service_busy`` with Retry-After.
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_S = 0.025
+BACKOFF_CAP_S = 0.5
+RETRY_AFTER_S = 1
+_RETRYABLE_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded", "None"}
+
+
+def _pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _backoff(attempt: int) -> None:
+    _pause(random.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2**attempt)))  # noqa: S311 (jitter, not a secret)
+
+
+def _busy(what: str) -> ServiceUnavailable:
+    from backend.observability import logger, metrics  # the store is imported before them
+
+    metrics.add_metric(name="DependencyThrottles", unit=MetricUnit.Count, value=1)
+    logger.warning("dependency unavailable after retries", extra={"fault": what, "attempts": MAX_ATTEMPTS})
+    return ServiceUnavailable("the service is busy; retry shortly", code="service_busy", retry_after=RETRY_AFTER_S)
+
+
+def _retrying(call: Callable[[], Any], retryable: Callable[[Exception], bool], what: str) -> Any:
+    """``call()``, retried with jittered backoff while it fails with a retryable error."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return call()
+        except Exception as error:
+            if not retryable(error):
+                raise
+            if attempt == MAX_ATTEMPTS - 1:
+                raise _busy(what) from error
+            _backoff(attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _error_code(error: Exception) -> str:
+    return str(error.response.get("Error", {}).get("Code", "")) if isinstance(error, ClientError) else ""
+
+
+def _is_conflict(error: Exception) -> bool:
+    return _error_code(error) == "TransactionConflictException"
+
+
+def _cancellation_reasons(error: ClientError) -> list[str]:
+    return [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+
+
+def _is_retryable_cancellation(error: Exception) -> bool:
+    """A transaction cancelled only by conflicts or throttles (no condition failed)."""
+    if _error_code(error) != "TransactionCanceledException":
+        return False
+    reasons = _cancellation_reasons(error)  # type: ignore[arg-type]
+    return bool(reasons) and set(reasons) <= _RETRYABLE_REASONS and set(reasons) != {"None"}
 
 
 def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,11 +164,12 @@ class Table:
         if condition:
             args["ConditionExpression"] = condition
         try:
-            self.client.put_item(**args)
+            _retrying(lambda: self.client.put_item(**args), _is_conflict, "PutItem conflict")
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ConditionFailed from error
             raise
+        sizes.record([item])
 
     def update(
         self,
@@ -127,7 +195,7 @@ class Table:
         if condition:
             args["ConditionExpression"] = condition
         try:
-            response = self.client.update_item(**args)
+            response = _retrying(lambda: self.client.update_item(**args), _is_conflict, "UpdateItem conflict")
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ConditionFailed from error
@@ -168,32 +236,40 @@ class Table:
             last_key=deserialize(last) if last else None,
         )
 
-    def batch_get(self, keys: Sequence[Mapping[str, str]], *, attempts: int = 3) -> list[Item]:
-        """Up to 100 items by key; unprocessed keys are retried a bounded number of times."""
+    def batch_get(self, keys: Sequence[Mapping[str, str]]) -> list[Item]:
+        """Up to 100 items by key; unprocessed keys (a throttled read) are retried with jittered
+        backoff, then ServiceUnavailable (503 service_busy)."""
         if not keys:
             return []
         if len(keys) > 100:
             raise ValueError("batch_get takes at most 100 keys")
         pending: list[dict[str, Any]] = [serialize(k) for k in keys]
         found: list[Item] = []
-        for _ in range(attempts):
+        for attempt in range(MAX_ATTEMPTS):
             response = self.client.batch_get_item(RequestItems={self.name: {"Keys": pending}})
             found.extend(deserialize(i) for i in response.get("Responses", {}).get(self.name, []))
             pending = response.get("UnprocessedKeys", {}).get(self.name, {}).get("Keys", [])
             if not pending:
                 return found
-        raise RuntimeError(f"{len(pending)} keys still unprocessed after {attempts} attempts")
+            if attempt < MAX_ATTEMPTS - 1:
+                _backoff(attempt)
+        raise _busy(f"BatchGetItem: {len(pending)} keys unprocessed")
 
     def transact_write(self, actions: Sequence[Mapping[str, Any]]) -> None:
         """TransactWriteItems over native actions: each ``{"Put"|"Update"|"Delete"|
         "ConditionCheck": {...}}`` with Item/Key/values given as Python values."""
+        items = [self._action(a) for a in actions]
         try:
-            self.client.transact_write_items(TransactItems=[self._action(a) for a in actions])
+            _retrying(
+                lambda: self.client.transact_write_items(TransactItems=items),
+                lambda e: _is_retryable_cancellation(e) or _is_conflict(e),
+                "TransactWriteItems conflict",
+            )
         except ClientError as error:
             if error.response["Error"]["Code"] == "TransactionCanceledException":
-                reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
-                raise TransactionCancelled(reasons) from error
+                raise TransactionCancelled(_cancellation_reasons(error)) from error
             raise
+        sizes.record(a["Put"]["Item"] for a in actions if "Put" in a)
 
     def _action(self, action: Mapping[str, Any]) -> dict[str, Any]:
         ((kind, spec),) = action.items()

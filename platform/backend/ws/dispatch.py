@@ -15,12 +15,13 @@ from pydantic import ValidationError
 
 from backend import clock
 from backend.auth.identity import Caller
+from backend.auth.revocation import TokenRevoked, issued_at, require_not_revoked
 from backend.auth.tokens import KeysUnavailable, TokenRefused, TokenVerifier
 from backend.errors import AppError
 from backend.faults import dependency_busy
 from backend.observability import logger, metrics, tracer
 from backend.realtime import events
-from backend.services import calls, messages, realtime
+from backend.services import calls, messages, rate_limits, realtime
 from backend.services.conversations import require_membership
 from backend.settings import get_settings
 from backend.store import connections, conversations
@@ -32,6 +33,19 @@ OK = {"statusCode": 200}
 UNAUTHORIZED = {
     "statusCode": 401,
     "body": json.dumps({"error": {"code": "unauthorized", "message": "missing, invalid or expired token"}}),
+}
+
+TOO_MANY_CONNECTIONS = {
+    "statusCode": 429,
+    "headers": {"Retry-After": "60"},
+    "body": json.dumps(
+        {
+            "error": {
+                "code": "too_many_connections",
+                "message": "this account has the most open connections allowed: close one, then retry",
+            }
+        }
+    ),
 }
 
 
@@ -58,7 +72,20 @@ def connect(event: dict[str, Any], verifier: TokenVerifier) -> dict[str, Any]:
         return {"statusCode": 503, "headers": {"Retry-After": "1"}}
     context = event["requestContext"]
     user_id = str(claims["sub"])
-    connections.save(get_table(), context["connectionId"], user_id, clock.now_iso(), get_settings().connection_ttl_s)
+    try:
+        require_not_revoked(get_table(), user_id, issued_at(claims))
+    except TokenRevoked:
+        logger.info("connection refused", extra={"reason": "revoked"})
+        tracer.put_annotation("outcome", "unauthorized")
+        return UNAUTHORIZED
+    settings = get_settings()
+    if len(connections.of_user(get_table(), user_id)) >= settings.max_connections_per_user:
+        # each open connection costs a post per message: the cap bounds what one user spends
+        logger.info("connection refused", extra={"reason": "connection cap"})
+        tracer.put_annotation("outcome", "rate_limited")
+        metrics.add_metric(name="RateLimited", unit=MetricUnit.Count, value=1)
+        return TOO_MANY_CONNECTIONS
+    connections.save(get_table(), context["connectionId"], user_id, clock.now_iso(), settings.connection_ttl_s)
     logger.append_keys(user_id=user_id)
     metrics.add_metric(name="ConnectionsOpened", unit=MetricUnit.Count, value=1)
     return OK
@@ -93,6 +120,7 @@ def _send_message(table: Table, caller: Caller, connection_id: str, frame: SendM
 
 def _typing(table: Table, caller: Caller, connection_id: str, frame: TypingFrame) -> None:
     require_membership(table, frame.conversationId, caller.user_id)
+    rate_limits.check_action(table, caller.user_id, "typing")
     conversation = conversations.get(table, frame.conversationId)
     others = [p for p in (conversation or {}).get("participants", []) if p != caller.user_id]
     realtime.push(table, others, events.typing(frame.conversationId, caller.user_id), kind="typing")
@@ -136,6 +164,18 @@ def _field(error: ValidationError) -> str:
     return ".".join(str(p) for p in first.get("loc", ())) or "body"
 
 
+def _not_json(constant: str) -> Any:
+    # Python's parser accepts NaN and Infinity; JSON does not, and a peer's parser would fail
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} overflows a double")
+    return number
+
+
 def message(event: dict[str, Any]) -> dict[str, Any]:
     """One client frame: validate, act, answer; errors go back as ``error`` events."""
     context = event["requestContext"]
@@ -162,9 +202,9 @@ def message(event: dict[str, Any]) -> dict[str, Any]:
     if len(body.encode("utf-8", "surrogatepass")) > limit:
         return refuse("frame_too_large", f"frames are at most {limit} bytes")
     try:
-        frame = json.loads(body)
+        frame = json.loads(body, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
-        return refuse("malformed_frame", "the frame is not valid JSON", "body")
+        return refuse("malformed_frame", "the frame is not valid JSON (NaN and Infinity are not JSON)", "body")
     if not isinstance(frame, dict):
         return refuse("malformed_frame", "the frame must be a JSON object", "body")
     action = frame.get("action")

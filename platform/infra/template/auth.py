@@ -25,6 +25,9 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
             "DeletionProtection": "ACTIVE" if ctx.stage.protect_data else "INACTIVE",
         }
     )
+    if pool_model.threat_protection != "off":
+        pool["UserPoolTier"] = "PLUS"
+        pool["UserPoolAddOns"] = {"AdvancedSecurityMode": pool_model.threat_protection.upper()}
     client = user_pool_client_definition(pool_model, "")
     client["UserPoolId"] = ref(pool_model.logical_name)
     # Logout revokes refresh tokens (AdminUserGlobalSignOut); revocation must be on.

@@ -9,6 +9,7 @@ from infra.template import names
 from infra.template.context import SynthContext
 from infra.template.functions import log_group
 from infra.template.intrinsics import arn, get_att
+from infra.waf_body_rules import COUNTED_RULES, SIZE_LABEL, XSS_LABEL, path_regex
 
 WEB_ACL = "RestWebAcl"
 # (rule group, priority): common exploits, known bad inputs (incl. Log4j), IP reputation.
@@ -23,18 +24,73 @@ def _visibility(name: str) -> dict[str, Any]:
     return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
 
 
+def _one_or(kind: str, statements: list[dict[str, Any]]) -> dict[str, Any]:
+    return statements[0] if len(statements) == 1 else {kind: {"Statements": statements}}
+
+
+def _route_statement(method: str, path: str) -> dict[str, Any]:
+    return {
+        "AndStatement": {
+            "Statements": [
+                {
+                    "ByteMatchStatement": {
+                        "FieldToMatch": {"Method": {}},
+                        "PositionalConstraint": "EXACTLY",
+                        "SearchString": method,
+                        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                    }
+                },
+                {
+                    "RegexMatchStatement": {
+                        "FieldToMatch": {"UriPath": {}},
+                        "RegexString": path_regex(path),
+                        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                    }
+                },
+            ]
+        }
+    }
+
+
+def _body_rules_outside_text_routes(ctx: SynthContext) -> dict[str, Any]:
+    """Block what the counted body rules labelled, except on the routes that carry text people
+    write (the stack model's ``waf_body_rules_exempt``)."""
+    labelled = _one_or(
+        "OrStatement", [{"LabelMatchStatement": {"Scope": "LABEL", "Key": key}} for key in (SIZE_LABEL, XSS_LABEL)]
+    )
+    exempt = [_route_statement(method, path) for method, path in ctx.stack.rest_api.waf_body_rules_exempt]
+    statement = labelled
+    if exempt:
+        statement = {
+            "AndStatement": {"Statements": [labelled, {"NotStatement": {"Statement": _one_or("OrStatement", exempt)}}]}
+        }
+    return {
+        "Name": "CommonBodyRulesOutsideTextRoutes",
+        "Priority": 11,
+        "Action": {"Block": {}},
+        "Statement": statement,
+        "VisibilityConfig": _visibility("CommonBodyRulesOutsideTextRoutes"),
+    }
+
+
 def web_acl(ctx: SynthContext) -> dict[str, Any]:
     """The web ACL: allow by default, managed groups, then the rate-based rule."""
-    rules: list[dict[str, Any]] = [
-        {
-            "Name": group,
-            "Priority": priority,
-            "OverrideAction": {"None": {}},
-            "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
-            "VisibilityConfig": _visibility(group),
-        }
-        for group, priority in MANAGED_RULE_GROUPS
-    ]
+    rules: list[dict[str, Any]] = []
+    for group, priority in MANAGED_RULE_GROUPS:
+        statement: dict[str, Any] = {"VendorName": "AWS", "Name": group}
+        if group == "AWSManagedRulesCommonRuleSet":
+            # the body rules only label here; the next rule blocks on the labels off the exempt routes
+            statement["RuleActionOverrides"] = [{"Name": rule, "ActionToUse": {"Count": {}}} for rule in COUNTED_RULES]
+        rules.append(
+            {
+                "Name": group,
+                "Priority": priority,
+                "OverrideAction": {"None": {}},
+                "Statement": {"ManagedRuleGroupStatement": statement},
+                "VisibilityConfig": _visibility(group),
+            }
+        )
+    rules.append(_body_rules_outside_text_routes(ctx))
     rules.append(
         {
             "Name": "RatePerIp",
@@ -62,7 +118,10 @@ def web_acl(ctx: SynthContext) -> dict[str, Any]:
 
 
 def resources(ctx: SynthContext) -> dict[str, Any]:
-    """Web ACL, its association with the REST stage, and its logging."""
+    """Web ACL, its association with the REST stage, and its logging; nothing when the stage's
+    cost profile does without WAF (the stage's throttling still bounds the load)."""
+    if not ctx.stage.cost.waf:
+        return {}
     api = ctx.stack.rest_api
     # WAF requires log group names to start with "aws-waf-logs-".
     log_group_name = f"aws-waf-logs-{ctx.prefix}"

@@ -11,25 +11,29 @@ from backend.store.table import dynamodb_client
 from tests.support.api import Api
 from tests.support.calls import counting
 
-# route -> the most DynamoDB calls it may make (docs/data-model.md lists the same numbers)
+# route -> the most DynamoDB calls it may make (docs/data-model.md lists the same numbers);
+# every authenticated route reads the caller's revocation marker first (+1, logout), and
+# every write action counts against its per-user rate limit (+1, L)
+R = 1
+L = 1
 BOUNDS = {
-    "GET /me": 1,
-    "PATCH /me": 3,
-    "GET /users/{userId}": 1,
-    "POST /conversations (existing direct)": 3,
-    "POST /conversations (group)": 2,
-    "GET /conversations": 2,
-    "GET /conversations/{id}": 2,
-    "POST /conversations/{id}/participants": 4,
-    "DELETE /conversations/{id}/participants/{userId}": 3,
-    "GET /conversations/{id}/messages": 2,
+    "GET /me": 1 + R,
+    "PATCH /me": 3 + R + L,
+    "GET /users/{userId}": 1 + R,
+    "POST /conversations (existing direct)": 3 + R + L,
+    "POST /conversations (group)": 2 + R + L,
+    "GET /conversations": 2 + R,
+    "GET /conversations/{id}": 2 + R,
+    "POST /conversations/{id}/participants": 4 + R + L,
+    "DELETE /conversations/{id}/participants/{userId}": 3 + R + L,
+    "GET /conversations/{id}/messages": 2 + R,
     # storing takes 3 (guard, sequence number with the membership check, transaction) and
     # the rate limit 1; live delivery adds one BatchGetItem for the connections of every
     # participant (up to 100 participants; groups hold at most 50)
-    "POST /conversations/{id}/messages": 4 + 1,
+    "POST /conversations/{id}/messages": 4 + 1 + R,
     # guard, stored message, conversation (participants), connections
-    "POST /conversations/{id}/messages (duplicate)": 3 + 1,
-    "POST /conversations/{id}/read": 3,
+    "POST /conversations/{id}/messages (duplicate)": 3 + 1 + R,
+    "POST /conversations/{id}/read": 3 + R + L,
 }
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from backend.services.uploads import s3_client
+from backend.settings import get_settings
 from backend.store import keys
 from backend.store.table import get_table
 
@@ -86,16 +88,11 @@ def test_bad_client_message_id(api: Api, chat, client_id) -> None:
 
 def test_attachment_must_belong_to_the_conversation(api: Api, chat) -> None:
     ada, _bob, cid = chat
-    ok = _send(
-        api,
-        ada,
-        cid,
-        "a-1",
-        "",
-        attachments=[{"key": f"attachment/{cid}/01JD.png", "contentType": "image/png"}],
-    )
+    key = f"attachment/{cid}/01JD.png"
+    s3_client().put_object(Bucket=get_settings().bucket_name, Key=key, Body=b"png", ContentType="image/png")
+    ok = _send(api, ada, cid, "a-1", "", attachments=[{"key": key, "contentType": "image/png"}])
     assert ok.status == 201, ok.raw
-    assert ok.json["attachments"] == [{"key": f"attachment/{cid}/01JD.png", "contentType": "image/png"}]
+    assert ok.json["attachments"] == [{"key": key, "contentType": "image/png", "size": 3, "fileName": "01JD.png"}]
     bad = _send(api, ada, cid, "a-2", "", attachments=[{"key": "attachment/OTHER/01JD.png"}])
     assert bad.status == 400
     assert bad.json["error"]["field"] == "attachments[0].key"

@@ -7,6 +7,8 @@ import base64
 import json
 
 import pytest
+from backend.services.uploads import s3_client
+from backend.settings import get_settings
 
 from tests.support.api import Api
 
@@ -45,7 +47,8 @@ def test_attachment_upload_policy_enforces_size_type_and_key(api: Api, chat) -> 
     assert ["eq", "$key", body["key"]] in conditions
     assert body["fields"]["Content-Type"] == "image/png"
     assert body["fields"]["key"] == body["key"]
-    # the uploaded key is accepted as a message attachment of that conversation
+    # once the file is there, its key is accepted as a message attachment of that conversation
+    s3_client().put_object(Bucket=get_settings().bucket_name, Key=body["key"], Body=b"png", ContentType="image/png")
     sent = api.post(
         f"/conversations/{cid}/messages",
         {"clientMessageId": "a", "content": "", "attachments": [{"key": body["key"]}]},

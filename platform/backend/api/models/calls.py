@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from backend.api.models.common import _In
+from backend.api.models.common import MAX_FILE_BYTES, _In
 
 EntityId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
@@ -51,7 +51,7 @@ class IceServersOut(BaseModel):
 class UploadIn(_In):
     fileName: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     contentType: Annotated[str, StringConstraints(min_length=3, max_length=128)]
-    size: Annotated[int, Field(ge=1)]
+    size: Annotated[int, Field(ge=1, le=MAX_FILE_BYTES)]
     purpose: Literal["attachment", "avatar", "recording"]
     conversationId: EntityId | None = None
     callId: EntityId | None = None

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from backend.api.models.common import Name, UserId, _In
+from backend.api.models.common import FileSize, Name, UserId, _In
 
 ClientMessageId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 ObjectKey = Annotated[str, StringConstraints(min_length=1, max_length=512)]
@@ -30,7 +30,7 @@ class AddParticipantsIn(_In):
 class Attachment(_In):
     key: ObjectKey
     contentType: Annotated[str, StringConstraints(max_length=128)] | None = None
-    size: Annotated[int, Field(ge=0)] | None = None
+    size: FileSize | None = None
     fileName: Annotated[str, StringConstraints(max_length=255)] | None = None
 
 

@@ -1,0 +1,45 @@
+"""The CORS origins a stage may be deployed with: a stage marked ``explicit_cors`` in the
+stack model (prod) needs https origins given on purpose, never the template's localhost
+default, a loopback address or ``*``."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from botocore.exceptions import ClientError
+from infra.model import StageSettings
+from infra.template import names
+
+from ops.deploy.errors import DeployError
+
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104 (names, not a bind)
+
+
+def previous_origins(cloudformation: Any, stack_name: str) -> str | None:
+    """The CORS origins the deployed stack was last given, or None (no stack, or never set)."""
+    try:
+        stacks = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError:
+        return None
+    for parameter in stacks[0].get("Parameters", []) if stacks else []:
+        if parameter["ParameterKey"] == names.CORS_ORIGINS_PARAMETER:
+            return str(parameter.get("ParameterValue") or "") or None
+    return None
+
+
+def check_origins(stage: StageSettings, origins: str | None) -> None:
+    """DeployError naming the parameter and what to pass when ``stage`` needs explicit origins
+    and ``origins`` (comma separated; None when neither given nor deployed before) are not."""
+    if not stage.explicit_cors:
+        return
+    how = f"pass --parameter {names.CORS_ORIGINS_PARAMETER}=https://app.example.com (your web client's origin)"
+    if not origins:
+        raise DeployError(f"stage {stage.name} needs an explicit {names.CORS_ORIGINS_PARAMETER}: {how}")
+    for origin in (o.strip() for o in origins.split(",")):
+        parts = urlsplit(origin)
+        if origin == "*" or parts.scheme != "https" or (parts.hostname or "") in _LOCAL_HOSTS:
+            raise DeployError(
+                f"stage {stage.name} refuses the CORS origin {origin!r} in {names.CORS_ORIGINS_PARAMETER} "
+                f"(https origins of the web client only, no localhost or '*'): {how}"
+            )
