@@ -1,16 +1,11 @@
 """Backtest: how often each alarm would have fired over recorded metrics.
 
 Neither the local twin's CloudWatch nor CloudWatch itself replays alarms over history, so this
-module evaluates each alarm's rule the way CloudWatch documents it:
-
-- the alarm's value per period: its metric statistic, or its metric-math expression evaluated
-  over the metrics it reads (``alarms.expressions``);
-- after each period, the last ``evaluation_periods`` values are the window; missing values
-  count as breaching (``breaching``), as not breaching (``notBreaching``) or are left out
-  (``ignore``, ``missing``);
-- ALARM when at least ``datapoints_to_alarm`` values in the window breach; otherwise OK when
-  the window holds any value; otherwise INSUFFICIENT_DATA (``missing``) or the state stays
-  (``ignore``).
+module replays each alarm with the one evaluator the twin and the tests use
+(``alarms.evaluator``): at the end of every period of the range, the alarm's window of
+``evaluation_periods`` values is computed as CloudWatch would (metric math over that window
+only, so a metric that never arrived stays missing) and the state decided from it (M of N,
+``TreatMissingData``).
 
 A *fire* is a transition into ALARM (each one would have sent a notification).
 """
@@ -18,48 +13,14 @@ A *fire* is a transition into ALARM (each one would have sent a notification).
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from alarms.expressions import Evaluator, ExpressionError, Series, grid
-from alarms.metrics import MetricStat
-from alarms.source import FetchResult
+from alarms.evaluator import INSUFFICIENT, AlarmEngine, Rule, Source, decide, window_values
+from alarms.expressions import ExpressionError, Series, grid
 from alarms.spec import AlarmSpec
 
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "GreaterThanOrEqualToThreshold": operator.ge,
-    "GreaterThanThreshold": operator.gt,
-    "LessThanThreshold": operator.lt,
-    "LessThanOrEqualToThreshold": operator.le,
-}
-
-
-class Source(Protocol):
-    """Where recorded metrics come from (``alarms.source.CloudWatchSource`` or ``StaticSource``)."""
-
-    def fetch(self, metrics: Sequence[MetricStat], start: dt.datetime, end: dt.datetime) -> FetchResult:
-        """Series of ``metrics`` over ``[start, end)``."""
-        ...
-
-
-@dataclass(frozen=True)
-class Rule:
-    """The parts of an alarm that decide its state."""
-
-    threshold: float
-    comparison: str
-    evaluation_periods: int
-    datapoints_to_alarm: int
-    treat_missing_data: str
-
-    @classmethod
-    def of(cls, spec: AlarmSpec) -> Rule:
-        """The rule of ``spec``."""
-        return cls(
-            spec.threshold, spec.comparison, spec.evaluation_periods, spec.datapoints_to_alarm, spec.treat_missing_data
-        )
+__all__ = ["Outcome", "Rule", "Source", "Transition", "backtest", "evaluate", "states"]
 
 
 @dataclass(frozen=True)
@@ -94,32 +55,14 @@ class Outcome:
         return [t.at for t in self.transitions if t.state == "ALARM"]
 
 
-def states(values: Sequence[float | None], rule: Rule, initial: str = "INSUFFICIENT_DATA") -> list[str]:
+def states(values: Sequence[float | None], rule: Rule, initial: str = INSUFFICIENT) -> list[str]:
     """The alarm's state after each period, given its value per period (None: missing)."""
-    compare = _COMPARE[rule.comparison]
     state = initial
     out: list[str] = []
-    n, m = rule.evaluation_periods, rule.datapoints_to_alarm
+    n = rule.evaluation_periods
     for index in range(len(values)):
         window = [values[i] if i >= 0 else None for i in range(index - n + 1, index + 1)]
-        breaching = present = 0
-        for value in window:
-            if value is None:
-                if rule.treat_missing_data == "breaching":
-                    breaching += 1
-                    present += 1
-                elif rule.treat_missing_data == "notBreaching":
-                    present += 1
-                continue
-            present += 1
-            if compare(value, rule.threshold):
-                breaching += 1
-        if breaching >= m:
-            state = "ALARM"
-        elif present:
-            state = "OK"
-        elif rule.treat_missing_data == "missing":
-            state = "INSUFFICIENT_DATA"
+        state = decide(window, rule, state).state
         out.append(state)
     return out
 
@@ -143,20 +86,26 @@ def evaluate(series: Series, timestamps: Sequence[int], rule: Rule, name: str = 
     return outcome
 
 
-def alarm_series(spec: AlarmSpec, fetched: FetchResult, timestamps: Sequence[int]) -> Series:
-    """The value the alarm compares with its threshold, per period."""
-    if spec.metric is not None:
-        return dict(fetched.get(spec.metric))
-    known = {q.id: dict(fetched.get(q.metric)) for q in spec.queries if q.metric is not None}
-    evaluator = Evaluator(known, timestamps, spec.period)
-    for query in spec.queries:
-        if query.expression is not None and not query.return_data:
-            known[query.id] = evaluator.series_of(query.expression)
-            evaluator.series[query.id] = known[query.id]
-    returned = next(q for q in spec.queries if q.return_data)
-    if returned.expression is None:
-        return known[returned.id]
-    return evaluator.series_of(returned.expression)
+def _outcome(spec: AlarmSpec, fetched_values: dict[int, list[float | None]], timestamps: Sequence[int]) -> Outcome:
+    n, period = spec.evaluation_periods, spec.period
+    # The value of each period as the window ending with it saw it.
+    values = [fetched_values[ts - (n - 1) * period][-1] for ts in timestamps]
+    outcome = Outcome(alarm=spec.name, periods=len(timestamps), datapoints=sum(v is not None for v in values))
+    present = [v for v in values if v is not None]
+    if present:
+        outcome.worst = max(present) if spec.comparison.startswith("Greater") else min(present)
+    engine = AlarmEngine([spec])
+    for ts in timestamps:
+        starts = [ts - (n - 1 - k) * period for k in range(n)]
+        # Periods before the replayed range count as missing, as they would in a fresh alarm.
+        window = [v if starts[k] >= timestamps[0] else None for k, v in enumerate(fetched_values[starts[0]])]
+        for change in engine.apply(spec, starts, window, ts + period):
+            outcome.transitions.append(Transition(ts, change.new, change.value))
+            if change.new == "ALARM":
+                outcome.fires += 1
+        if engine.states[spec.name].state == "ALARM":
+            outcome.periods_in_alarm += 1
+    return outcome
 
 
 def backtest(
@@ -175,14 +124,19 @@ def backtest(
         # The last period is still open: CloudWatch would not evaluate it yet.
         if timestamps and timestamps[-1] + spec.period > high:
             timestamps = timestamps[:-1]
+        if not timestamps:
+            outcomes.append(Outcome(alarm=spec.name, periods=0, datapoints=0))
+            continue
+        n = spec.evaluation_periods
+        starts = [ts - (n - 1) * spec.period for ts in timestamps]
         try:
-            series = alarm_series(spec, fetched, timestamps)
+            values = window_values(spec, fetched, starts)
         except ExpressionError as error:
             outcome = Outcome(alarm=spec.name, periods=len(timestamps), datapoints=0)
             outcome.notes.append(f"not evaluated: {error}")
             outcomes.append(outcome)
             continue
-        outcome = evaluate(series, timestamps, Rule.of(spec), spec.name)
+        outcome = _outcome(spec, values, timestamps)
         outcome.notes.extend(f"{m.name}: {fetched.approximated[m]}" for m in spec.metrics if m in fetched.approximated)
         outcomes.append(outcome)
     return outcomes

@@ -6,7 +6,8 @@ comparisons, ``AND``/``OR``, ``IF``, ``FILL``, ``SUM``/``AVG``/``MIN``/``MAX`` (
 series, or of one series to a scalar), ``ABS``, ``PERIOD`` and ``SEARCH`` (through a callback).
 
 A series is ``{timestamp: value}``. Arithmetic between two series keeps the timestamps both
-have, as CloudWatch does; ``FILL`` fills every timestamp of the evaluation grid.
+have, as CloudWatch does; ``FILL`` fills every timestamp of the evaluation grid of a series that has
+data in it (a series with no data at all stays empty, so "never arrived" stays missing).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Union
 
 Series = dict[int, float]
@@ -147,6 +149,12 @@ class _Parser:
             return items
 
 
+@lru_cache(maxsize=1024)
+def _parse(expression: str) -> _Node:
+    # Alarms evaluate the same few expressions every minute: parse each text once.
+    return _Parser(expression).parse()
+
+
 def references(expression: str) -> set[str]:
     """The metric ids ``expression`` reads."""
     found: set[str] = set()
@@ -157,7 +165,7 @@ def references(expression: str) -> set[str]:
         for child in node.children:
             walk(child)
 
-    walk(_Parser(expression).parse())
+    walk(_parse(expression))
     return found
 
 
@@ -220,7 +228,7 @@ class Evaluator:
 
     def evaluate(self, expression: str) -> Value:
         """The value of ``expression`` (a number, a series or a list of series)."""
-        return self._eval(_Parser(expression).parse())
+        return self._eval(_parse(expression))
 
     def series_of(self, expression: str) -> Series:
         """``expression`` as one series (a scalar becomes a flat line over the grid)."""
@@ -264,7 +272,9 @@ class Evaluator:
                 raise ExpressionError("FILL(series, number) takes a series and a number")
             fill = values[1]
             items = values[0] if isinstance(values[0], list) else [_series(values[0], "FILL")]
-            filled = [{ts: s.get(ts, fill) for ts in self.grid} for s in items]
+            # A series without a single datapoint in the range stays empty, as in CloudWatch:
+            # FILL repairs gaps, it does not invent a metric that never arrived.
+            filled = [{ts: s.get(ts, fill) for ts in self.grid} if s else {} for s in items]
             return filled if isinstance(values[0], list) else filled[0]
         if name in ("SUM", "AVG", "MIN", "MAX"):
             return self._aggregate(name, values)

@@ -447,3 +447,13 @@ def backtest(
         return shown
 
     emit(data, fmt, human=human)
+
+
+def _register_prove() -> None:
+    # `ops alarms prove` lives in its own module (ops.commands.alarms_prove).
+    from ops.commands.alarms_prove import prove
+
+    app.command("prove")(prove)
+
+
+_register_prove()

@@ -99,6 +99,12 @@ def demo(
     preview_dir: Annotated[
         Path, typer.Option("--preview-dir", help="Where the dashboard preview (PNG + index.html) is written.")
     ] = Path("out/demo-dashboard"),
+    oncall: Annotated[
+        bool,
+        typer.Option(
+            "--oncall/--no-oncall", help="Then tell the on-call story: a fault, the alarm, the page, the recovery."
+        ),
+    ] = True,
     warmup_policy: Annotated[
         Path | None,
         typer.Option(
@@ -111,7 +117,11 @@ def demo(
     """Start the local twin, drive a scripted day of traffic from simulated users over real
     HTTP and WebSocket connections, and print a summary.
 
-    Exits 1 if any sent message was not both stored and delivered to every connected participant.
+    Then (unless --no-oncall) the on-call story on a twin with a fast clock: a fault injected
+    midway, the alarm firing, the notification as delivered, the recovery.
+
+    Exits 1 if any sent message was not both stored and delivered to every connected participant,
+    or the on-call story did not page and recover.
     """
     from rich.console import Console
 
@@ -137,5 +147,9 @@ def demo(
         raise typer.Exit(130) from None
     finally:
         twin.stop()
+    if oncall:
+        from ops.demo.oncall import tell
+
+        ok = tell(console) and ok
     if not ok:
         raise Failed("some messages were not both stored and delivered to every connected participant (see above)")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ops.commands import faults
 from ops.conventions import BadInput, Failed, InfoFileOption, ops_app
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ DEFAULT_CONCURRENCY = 10
 DEFAULT_CORS_ORIGINS = "http://localhost:8081,http://localhost:19006"
 
 app = ops_app("The local twin: moto as the embedded AWS plus a local API Gateway.")
+app.add_typer(faults.app, name="fault")
 
 Port = Annotated[
     int, typer.Option("--port", "-p", min=0, max=65535, help="Port of the API gateway (0: any free port).")
@@ -72,11 +74,23 @@ def up(
     duration: Annotated[
         float | None, typer.Option("--duration", min=0.0, help="Stop by itself after this many seconds.")
     ] = None,
+    clock_speed: Annotated[
+        float,
+        typer.Option(
+            "--clock-speed",
+            min=0.1,
+            max=600.0,
+            help="Run the twin's clock this many times faster (alarm minutes, schedules, metric times).",
+        ),
+    ] = 1.0,
+    no_alarms: Annotated[bool, typer.Option("--no-alarms", help="Do not deploy and evaluate the alarms.")] = False,
 ) -> None:
     """Start the twin in the foreground and serve until Ctrl-C.
 
     Prints (and writes to --info-file as JSON) rest_url, websocket_url, aws_endpoint_url,
-    user_pool_id and user_pool_client_id.
+    user_pool_id, user_pool_client_id and notifications_outbox (alarm notifications, one JSON
+    line each). The alarms are evaluated every minute of the twin's clock; `ops local fault`
+    breaks the twin on purpose.
     """
     from ops.local.twin import TwinConfig
 
@@ -86,6 +100,8 @@ def up(
         concurrency=concurrency,
         cors_origins=cors_origins,
         trace_sample_rate=trace_sample_rate,
+        clock_speed=clock_speed,
+        alarms=not no_alarms,
     )
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -96,10 +112,19 @@ def up(
         info = twin.info
         if info_file is not None:
             write_info(info_file, info.to_json())
-        for key in ("rest_url", "websocket_url", "aws_endpoint_url", "user_pool_id", "user_pool_client_id"):
+        for key in (
+            "rest_url",
+            "websocket_url",
+            "aws_endpoint_url",
+            "user_pool_id",
+            "user_pool_client_id",
+            "notifications_outbox",
+        ):
             typer.echo(f"{key:<20} {getattr(info, key)}")
         if info_file is not None:
             typer.echo(f"{'info_file':<20} {info_file}")
+        if twin.alarms is not None:
+            typer.echo(f"{'alarms':<20} {len(twin.alarms.alarm_set)} evaluated every minute (clock x{clock_speed:g})")
         typer.echo("serving; press Ctrl-C to stop")
         started = time.monotonic()
         while not stop.wait(0.5):

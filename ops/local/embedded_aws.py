@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -10,6 +11,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from ops.local.faults import ENV_VAR
 from ops.local.ports import bind_tcp, port_of
 
 STARTUP_TIMEOUT_S = 30.0
@@ -22,9 +24,10 @@ class EmbeddedAwsError(RuntimeError):
 class EmbeddedAws:
     """moto's server, started on ``port`` (0: a free one) and stopped with :meth:`stop`."""
 
-    def __init__(self, port: int = 0, log_file: Path | None = None) -> None:
+    def __init__(self, port: int = 0, log_file: Path | None = None, faults_file: Path | None = None) -> None:
         self._requested_port = port
         self._log_file = log_file
+        self._faults_file = faults_file
         self._process: subprocess.Popen[bytes] | None = None
         self.port = 0
 
@@ -51,12 +54,19 @@ class EmbeddedAws:
                 stdout=log,
                 stderr=log,
                 start_new_session=True,  # Ctrl-C goes to us; we stop the server ourselves
+                env=self._environment(),
             )
         finally:
             sock.close()
             if log is not subprocess.DEVNULL:
                 log.close()
         self._wait_ready()
+
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        if self._faults_file is not None:
+            env[ENV_VAR] = str(self._faults_file)  # injected faults (ops.local.faults)
+        return env
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S

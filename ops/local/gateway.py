@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ops.local import names
 from ops.local.authorizer import CognitoAuthorizer
+from ops.local.faults import FaultBoard
 from ops.local.rest import MalformedResponse, RouteTable, build_event, new_request_id, parse_response
 from ops.local.runtime import Invocation, LambdaService, Throttled, TraceContext, new_segment_id, new_trace_id
 from ops.local.telemetry import Telemetry
@@ -80,8 +81,10 @@ class Gateway:
         *,
         cors_origins: list[str],
         trace_sample_rate: float = 1.0,
+        faults: FaultBoard | None = None,
     ) -> None:
         self.stack = stack
+        self.faults = faults or FaultBoard(None)
         self.lambdas = lambdas
         self.authorizer = authorizer
         # the web ACL's body rules (the rest of the managed groups is not emulated)
@@ -154,6 +157,9 @@ class Gateway:
 
     async def rest(self, request: Request) -> Response:
         """One REST request: throttle, route, authorizer, function, answer."""
+        if self.faults.active("api-outage"):
+            # Injected outage: the request never reaches API Gateway, so nothing is recorded.
+            return _json(503, {"message": "Service Unavailable"}, {"Retry-After": "30"})
         started, started_wall = time.perf_counter(), time.time()
         request_id = new_request_id()
         trace = self._trace()
@@ -269,6 +275,9 @@ class Gateway:
 
     async def websocket(self, socket: WebSocket) -> None:
         """One client connection: ``$connect``, frames, ``$disconnect``."""
+        if self.faults.active("api-outage"):
+            await socket.send_denial_response(_json(503, {"message": "Service Unavailable"}))
+            return
         client = socket.client
         domain = socket.headers.get("host", "127.0.0.1")
         connection = Connection(
@@ -405,6 +414,10 @@ class Gateway:
 
     async def management(self, request: Request) -> Response:
         """``POST|GET|DELETE /@connections/{id}``: what ``apigatewaymanagementapi`` calls."""
+        if request.method == "POST" and self.faults.active("management-api-errors"):
+            return _json(
+                500, {"message": "Internal server error"}, {"x-amzn-ErrorType": "InternalServerErrorException"}
+            )
         connection = self.connections.get(request.path_params["connection_id"])
         if connection is None or not connection.open:
             return _json(410, {"message": None}, {"x-amzn-ErrorType": "GoneException"})

@@ -30,11 +30,13 @@ def main(argv: list[str]) -> None:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from waitress.server import create_server
 
-    from ops.local import moto_speedups
+    from ops.local import moto_alarms, moto_speedups
+    from ops.local.faults import board_from_env
     from ops.local.gc_freezer import SurvivorFreezer
 
     moto_speedups.apply()
-    app = DomainDispatcherApplication(create_backend_app)
+    moto_alarms.apply()
+    app = moto_alarms.with_faults(DomainDispatcherApplication(create_backend_app), board_from_env())
     listening = socket.socket(fileno=fd)
     server = create_server(
         app,

@@ -37,9 +37,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from backend.warmup import is_warmup
 from infra.model import Function, Stack
 
 from ops.local import names
+from ops.local.faults import FaultBoard
 from ops.local.telemetry import Telemetry
 
 INIT_TIMEOUT_S = 10.0
@@ -155,8 +157,10 @@ class FunctionRuntime:
         concurrency: int,
         telemetry: Telemetry,
         python_path: tuple[str, ...] = (),
+        faults: FaultBoard | None = None,
     ) -> None:
         self.function = function
+        self._faults = faults or FaultBoard(None)
         self.name = names.function_name(stack, function)
         self.arn = names.alias_arn(stack, function)
         self.log_group = names.log_group(stack, function)
@@ -256,7 +260,7 @@ class FunctionRuntime:
         self._telemetry.lambda_metric(self.name, "ConcurrentExecutions", self.in_flight, "Count")
         request_id = str(uuid.uuid4())
         try:
-            invocation = await self._run(request_id, event, trace)
+            invocation = await self._run(request_id, event, trace, self._injected(event))
         finally:
             self.in_flight -= 1
         if invocation.outcome != "ok":
@@ -264,7 +268,19 @@ class FunctionRuntime:
         self._record(invocation)
         return invocation
 
-    async def _run(self, request_id: str, event: dict[str, Any], trace: TraceContext | None) -> Invocation:
+    def _injected(self, event: dict[str, Any]) -> str | None:
+        """The error an injected fault makes this invocation raise (None: no fault)."""
+        if is_warmup(event):
+            return None  # warm-up pings are not user invocations
+        if self._faults.active("function-errors", self.function.name):
+            return f"function-errors injected into {self.function.name} (ops local fault)"
+        if self.function.handler.endswith("notifier.handler") and self._faults.active("notifier-broken"):
+            return "notifier-broken injected (ops local fault)"
+        return None
+
+    async def _run(
+        self, request_id: str, event: dict[str, Any], trace: TraceContext | None, fault: str | None = None
+    ) -> Invocation:
         init_ms: float | None = None
         if self._idle_provisioned:
             instance = self._idle_provisioned.pop()
@@ -293,6 +309,7 @@ class FunctionRuntime:
                     "event": event,
                     "deadline_ms": deadline_ms,
                     "trace_header": header,
+                    "fault": fault,
                 }
             )
             reply = await asyncio.wait_for(self._await_result(instance), self.function.timeout_s)

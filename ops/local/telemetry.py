@@ -7,6 +7,10 @@ background thread flushes them every second. Values with the same metric and dim
 one flush become one aggregated datum (``StatisticValues``), which is what CloudWatch keeps
 anyway. moto cannot compute percentiles, so every millisecond-valued metric also keeps its
 raw samples here for p50/p99.
+
+Every value is also kept with its time for the last few hours (:class:`RecordedMetrics`): the
+twin's alarm evaluator reads metrics from there, with exact percentiles. Times come from the
+twin's clock (``ops.local.clock``), which may run faster than the wall clock.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from alarms.evaluator import ScaledClock
 from ops.local import emf
 from ops.local.emf import Datum
+from ops.local.recorded import RecordedMetrics
 
 log = logging.getLogger("ops.local")
 
@@ -72,8 +78,15 @@ class _Buffers:
 class Telemetry:
     """The recorder. ``endpoint_url`` None keeps everything in memory (unit tests)."""
 
-    def __init__(self, endpoint_url: str | None = None, flush_interval_s: float = FLUSH_INTERVAL_S) -> None:
+    def __init__(
+        self,
+        endpoint_url: str | None = None,
+        flush_interval_s: float = FLUSH_INTERVAL_S,
+        clock: ScaledClock | None = None,
+    ) -> None:
         self._endpoint_url = endpoint_url
+        self.clock = clock or ScaledClock(1.0)
+        self.recorded = RecordedMetrics()
         self._interval = flush_interval_s
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
@@ -100,7 +113,8 @@ class Telemetry:
     ) -> None:
         """Record one value of a metric."""
         dims = _dims(dimensions)
-        ts = timestamp_ms or time.time() * 1000
+        ts = self.clock.at((timestamp_ms or time.time() * 1000) / 1000) * 1000
+        self.recorded.add(namespace, name, dims, ts / 1000, float(value))
         with self._lock:
             key = (namespace, name, dims, unit)
             aggregate = self._buffers.metrics.get(key)

@@ -1,11 +1,14 @@
 """The local twin: the embedded AWS, the stack provisioned into it, the Lambda runtime, the
-telemetry recorder, the X-Ray daemon and the local API Gateway, started and stopped as one."""
+telemetry recorder, the X-Ray daemon, the local API Gateway, the alarms (evaluated every
+minute, notifying through SNS and the notifier into a local outbox), the scheduled functions
+and the fault board, started and stopped as one, on one clock (``clock_speed``)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import tempfile
 import threading
 import time
 from collections.abc import Coroutine
@@ -18,16 +21,22 @@ from backend.auth.tokens import TokenVerifier
 from infra import STACK
 from infra.model import Stack
 
+from alarms.evaluator import ScaledClock
+from alarms.target import twin_target
 from ops.local import names
+from ops.local.alarm_service import TwinAlarms, subscribers
 from ops.local.authorizer import CognitoAuthorizer
 from ops.local.embedded_aws import EmbeddedAws
 from ops.local.environment import Endpoints, function_environment
+from ops.local.faults import FaultBoard, write_faults
 from ops.local.gateway import MAX_WS_MESSAGE, Gateway
 from ops.local.gc_freezer import SurvivorFreezer
+from ops.local.outbox import Outbox
 from ops.local.ports import bind_tcp, port_of
 from ops.local.provisioned import ProvisionedConcurrency
-from ops.local.provisioning import LocalResources, provision_local
+from ops.local.provisioning import LocalResources, client, provision_local
 from ops.local.runtime import FunctionRuntime, Invocation, LambdaService
+from ops.local.scheduler import Scheduler
 from ops.local.telemetry import Telemetry
 from ops.local.xray_daemon import XRayDaemon
 
@@ -66,6 +75,13 @@ class TwinConfig:
     # Extra import roots for the instances (tests add handlers of their own).
     python_path: tuple[str, ...] = ()
     moto_log: Path | None = None
+    # How fast the twin's clock runs (60: a minute of alarms and schedules per second).
+    clock_speed: float = 1.0
+    # Deploy and evaluate the stage's alarms (thresholds of ``alarm_stage``).
+    alarms: bool = True
+    alarm_stage: str = "dev"
+    # Where the outbox and the faults file live (default: a new temporary folder).
+    state_dir: Path | None = None
     # How often the twin reads the provisioned concurrency `ops warmup apply` stored.
     provisioned_poll_s: float = 1.0
 
@@ -89,6 +105,10 @@ class TwinInfo:
     stage: str
     functions: dict[str, str] = field(default_factory=dict)
     log_groups: dict[str, str] = field(default_factory=dict)
+    notifications_outbox: str = ""
+    faults_file: str = ""
+    clock_speed: float = 1.0
+    clock_origin: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
@@ -123,6 +143,11 @@ class Twin:
         self._server: uvicorn.Server | None = None
         self._stopping: asyncio.Event | None = None
         self._failure: BaseException | None = None
+        self.clock = ScaledClock(self.config.clock_speed)
+        self.faults: FaultBoard | None = None
+        self.outbox: Outbox | None = None
+        self.alarms: TwinAlarms | None = None
+        self.scheduler: Scheduler | None = None
 
     @property
     def info(self) -> TwinInfo:
@@ -154,11 +179,18 @@ class Twin:
         gateway_url = f"http://127.0.0.1:{port}"
         self._freezer = SurvivorFreezer()
         self._freezer.start()  # the gateway's collector pauses stay short (ops.local.gc_freezer)
+        state_dir = config.state_dir or Path(tempfile.mkdtemp(prefix="chat-twin-"))
+        faults_file = state_dir / "faults.json"
+        write_faults(faults_file, [])
+        self.faults = FaultBoard(faults_file)
         try:
-            self.aws = EmbeddedAws(config.aws_port, log_file=config.moto_log)
+            self.aws = EmbeddedAws(config.aws_port, log_file=config.moto_log, faults_file=faults_file)
             self.aws.start()
             self.resources = provision_local(self.aws.endpoint_url, self.stack)
-            self.telemetry = Telemetry(self.aws.endpoint_url, config.flush_interval_s)
+            self.outbox = Outbox(state_dir / "notifications.jsonl")
+            self.outbox.start()
+            self._email_topic(self.resources.alarm_topic_arn, self.outbox.url)
+            self.telemetry = Telemetry(self.aws.endpoint_url, config.flush_interval_s, clock=self.clock)
             self.telemetry.start()
             self.xray = XRayDaemon(self.telemetry, config.xray_port)
             self.xray.start()
@@ -176,10 +208,11 @@ class Twin:
                 function.name: FunctionRuntime(
                     self.stack,
                     function,
-                    function_environment(self.stack, function, self.resources, endpoints),
+                    self._environment(function, endpoints),
                     config.concurrency,
                     self.telemetry,
                     config.python_path,
+                    self.faults,
                 )
                 for function in self.stack.functions
             }
@@ -200,6 +233,7 @@ class Twin:
             self.telemetry,
             cors_origins=[o.strip() for o in config.cors_origins.split(",") if o.strip()],
             trace_sample_rate=config.trace_sample_rate,
+            faults=self.faults,
         )
         self._serve(gateway_socket)
         self._info = TwinInfo(
@@ -218,8 +252,72 @@ class Twin:
             stage=self.stack.rest_api.stage,
             functions={f.name: names.function_name(self.stack, f) for f in self.stack.functions},
             log_groups=dict(resources.log_groups),
+            notifications_outbox=str(self.outbox.path),
+            faults_file=str(faults_file),
+            clock_speed=self.clock.speed,
+            clock_origin=self.clock.origin,
         )
+        if config.alarms:
+            self._start_alarms(self._info)
+        self.scheduler = Scheduler(
+            self.stack,
+            self.clock,
+            self._invoke_later,
+            lambda name: names.function_arn(self.stack, self.stack.function(name)),
+        )
+        self.scheduler.start()
         return self._info
+
+    def _email_topic(self, alarm_topic_arn: str, outbox_url: str) -> None:
+        """The notifier's email topic (``<alarm topic>-email``), its subscriber the outbox."""
+        assert self.aws is not None
+        sns = client(self.aws.endpoint_url, "sns")
+        topic = sns.create_topic(Name=alarm_topic_arn.rsplit(":", 1)[-1] + "-email")
+        sns.subscribe(TopicArn=topic["TopicArn"], Protocol="http", Endpoint=f"{outbox_url}/email")
+
+    def _environment(self, function: Any, endpoints: Endpoints) -> dict[str, str]:
+        assert self.resources is not None
+        env = function_environment(self.stack, function, self.resources, endpoints)
+        if function.schedule:
+            # A scheduled function runs without a caller: the canary probes the public endpoints.
+            env["REST_API_URL"] = endpoints.gateway_url
+            env["WEBSOCKET_URL"] = endpoints.gateway_url.replace("http://", "ws://", 1) + "/ws"
+        if function.handler.endswith("notifier.handler") and self.outbox is not None:
+            # The on-call webhook is the outbox (email goes through the email topic's subscriber).
+            env["NOTIFIER_WEBHOOK_URL"] = f"{self.outbox.url}/webhook"
+        return env
+
+    def _start_alarms(self, info: TwinInfo) -> None:
+        assert self.aws is not None
+        assert self.telemetry is not None
+        endpoint = self.aws.endpoint_url
+        target = twin_target(
+            self.stack, info.as_dict(), stage=self.config.alarm_stage, region=names.REGION, account_id=names.ACCOUNT_ID
+        )
+        clients: dict[str, Any] = {}
+
+        def aws_client(service: str) -> Any:
+            if service not in clients:
+                clients[service] = client(endpoint, service)
+            return clients[service]
+
+        self.alarms = TwinAlarms(
+            self.stack,
+            target,
+            self.config.alarm_stage,
+            aws_client,
+            self.telemetry.recorded,
+            self.clock,
+            lambda function, event: self.invoke(function, event),
+            subscribers(self.stack),
+        )
+        self.alarms.deploy()
+        self.alarms.start()
+
+    def _invoke_later(self, function: str, event: dict[str, Any]) -> None:
+        if self._loop is None or self.lambdas is None:
+            return
+        asyncio.run_coroutine_threadsafe(self.lambdas.invoke(function, event), self._loop)
 
     def _serve(self, sock: Any) -> None:
         assert self.gateway is not None
@@ -303,6 +401,12 @@ class Twin:
 
     def stop(self) -> None:
         """Stop everything that was started (safe to call more than once)."""
+        if self.alarms is not None:
+            self.alarms.stop()
+            self.alarms = None
+        if self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
         loop, thread = self._loop, self._thread
         if loop is not None and thread is not None and thread.is_alive():
             stopping = self._stopping
@@ -318,6 +422,8 @@ class Twin:
             self.xray = None
         if self.telemetry is not None:
             self.telemetry.stop()
+        if self.outbox is not None:
+            self.outbox.stop()
         if self.aws is not None:
             self.aws.stop()
             self.aws = None

@@ -160,6 +160,10 @@ def _error_of(error: BaseException, *, skip_runtime_frame: bool = False) -> dict
     }
 
 
+class InjectedFault(RuntimeError):
+    """The error a function raises while ``ops local fault inject`` says it fails."""
+
+
 def _max_memory_mb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
@@ -175,6 +179,9 @@ def _invoke(handler: Any, request: dict[str, Any], dynamodb: _DynamoDbCalls) -> 
     started = time.perf_counter()
     reply: dict[str, Any] = {"type": "result", "request_id": request_id}
     try:
+        if request.get("fault"):
+            # An injected fault (ops local fault): the invocation fails as a raising handler would.
+            raise InjectedFault(request["fault"])
         result = handler(request["event"], context)
         json.dumps(result, default=str)  # an unserialisable answer is a function error, as in Lambda
         reply["result"] = result

@@ -101,3 +101,15 @@ def test_a_percentile_alarm_on_a_static_series(prod_alarms: AlarmSet) -> None:
     # A window that ends after the last complete period is not evaluated.
     (cut,) = backtest([spec], StaticSource({spec.metric: series}), _start(), _start() + dt.timedelta(seconds=1830))
     assert cut.periods == 30
+
+
+def test_a_rate_whose_metrics_never_arrive_stays_missing(prod_alarms: AlarmSet) -> None:
+    """Issue 14: the old backtest FILLed the whole range, so a rate over metrics that never
+    arrived read 0 every minute and looked healthy."""
+    from dataclasses import replace
+
+    spec = replace(prod_alarms.find("chat-lambda-error-rate-critical"), treat_missing_data="breaching")
+    (silent,) = backtest([spec], StaticSource({}), _start(), _start() + dt.timedelta(minutes=10))
+    assert silent.datapoints == 0
+    assert silent.fires == 1  # nothing arrived: every period is missing, and missing breaches
+    assert silent.transitions[0].value is None
