@@ -118,10 +118,6 @@ def describe_all(client: Any, prefix: str, *, composite: bool = True) -> list[di
     args: dict[str, Any] = {"AlarmNamePrefix": prefix}
     if composite:
         args["AlarmTypes"] = ["MetricAlarm", "CompositeAlarm"]
-    while True:
-        response = client.describe_alarms(**args)
-        out += response.get("MetricAlarms", []) + response.get("CompositeAlarms", [])
-        token = response.get("NextToken")
-        if not token:
-            return out
-        args["NextToken"] = token
+    for page in client.get_paginator("describe_alarms").paginate(**args):
+        out += page.get("MetricAlarms", []) + page.get("CompositeAlarms", [])
+    return out

@@ -76,13 +76,6 @@ def compare(rendered: Sequence[RenderedDashboard], deployed: Mapping[str, str], 
 
 def deployed_bodies(client: Any, prefix: str) -> dict[str, str]:
     """Bodies of the deployed dashboards whose names start with ``prefix``."""
-    names: list[str] = []
-    args: dict[str, Any] = {"DashboardNamePrefix": prefix}
-    while True:
-        response = client.list_dashboards(**args)
-        names += [d["DashboardName"] for d in response.get("DashboardEntries", [])]
-        token = response.get("NextToken")
-        if not token:
-            break
-        args["NextToken"] = token
+    pages = client.get_paginator("list_dashboards").paginate(DashboardNamePrefix=prefix)
+    names = [d["DashboardName"] for page in pages for d in page.get("DashboardEntries", [])]
     return {name: client.get_dashboard(DashboardName=name)["DashboardBody"] for name in names}
