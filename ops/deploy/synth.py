@@ -1,26 +1,25 @@
 """The template ``ops`` deploys: the core from ``infra.template`` plus the contributors of the
-kit's other parts (dashboards, alarms, warm-up) once they exist."""
+kit's other parts, listed here explicitly and in order (infra may not import them: dependencies
+point from the kit to infra)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from infra.model import Stack
-from infra.template import synthesize
-
-# Modules that register template contributors on import (``infra.template.register_contributor``).
-# infra may not import them (dependencies point from the kit to infra), so ops does.
-CONTRIBUTOR_MODULES: tuple[str, ...] = ("ops.warmup.template", "dashboards.template", "alarms.template")
+from infra.template import Contributor, synthesize
 
 
-def load_contributors(modules: tuple[str, ...] = CONTRIBUTOR_MODULES) -> None:
-    """Import every contributor module so their contributors are registered."""
-    for module in modules:
-        importlib.import_module(module)
+def contributors() -> tuple[Contributor, ...]:
+    """The kit's template contributors, in the order their resources join the template:
+    warm-up schedules (``warmup.yaml``), dashboards, alarms and their notification path."""
+    from alarms.template import alarm_resources
+    from dashboards.template import dashboard_resources
+    from ops.warmup.template import warmup_contributor
+
+    return (warmup_contributor, dashboard_resources, alarm_resources)
 
 
 def build_template(stack: Stack, stage: str) -> dict[str, Any]:
     """The complete template of ``stack`` for ``stage``."""
-    load_contributors()
-    return synthesize(stack, stage)
+    return synthesize(stack, stage, contributors=contributors())

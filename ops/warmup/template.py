@@ -1,8 +1,8 @@
 """The warm-up policy as CloudFormation resources, so that a deploy and `ops warmup apply`
 create the same schedules under the same names (and `verify` after a deploy finds no drift).
 
-Plugged into the template as a contributor (``infra.template.register_contributor``) by the
-ops side, since infra does not import ops.
+A template contributor (``infra.template.Contributor``), listed in ``ops.deploy.synth``, since
+infra does not import ops.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from infra.model import Stack
-from infra.template import register_contributor
 from infra.template.names import camel, function_id, stack_name
 
 from ops.warmup.desired import ALIAS, DIMENSION, Place, desired_state
@@ -134,6 +133,3 @@ def warmup_contributor(stack: Stack, stage: str) -> dict[str, Any]:
     if not REPOSITORY_POLICY.exists():
         return {}
     return resources_for(load_policy(REPOSITORY_POLICY, stack), stack, stage)
-
-
-register_contributor(warmup_contributor)

@@ -28,22 +28,14 @@ from infra.template import (
     websocket_api,
 )
 from infra.template.context import SynthContext
-from infra.template.contributors import (
-    Contributor,
-    register_contributor,
-    registered_contributors,
-    unregister_contributor,
-)
+from infra.template.contributors import Contributor
 from infra.template.errors import TemplateError
 
 __all__ = [
     "Contributor",
     "TemplateError",
-    "register_contributor",
-    "registered_contributors",
     "synthesize",
     "template_json",
-    "unregister_contributor",
 ]
 
 _CORE_PARTS = (
@@ -92,18 +84,18 @@ def _dependencies_first(resources: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
-def synthesize(stack: Stack, stage: str, *, contributors: Iterable[Contributor] | None = None) -> dict[str, Any]:
+def synthesize(stack: Stack, stage: str, *, contributors: Iterable[Contributor] = ()) -> dict[str, Any]:
     """The CloudFormation template of ``stack`` for ``stage`` (a stage of ``stack.stages``).
 
-    ``contributors`` defaults to the registered ones. Raises TemplateError when the model cannot
-    be expressed (duplicate ids, a permission on a resource the stack lacks) and KeyError for an
+    ``contributors`` add their resources after the core's, in the order given. Raises
+    TemplateError when the model cannot be expressed (duplicate ids, a permission on a resource the stack lacks) and KeyError for an
     unknown stage.
     """
     ctx = SynthContext(stack=stack, stage=stack.stage(stage))
     resources: dict[str, Any] = {}
     for part in _CORE_PARTS:
         _merge(resources, part(ctx), part.__module__)
-    for contributor in registered_contributors() if contributors is None else contributors:
+    for contributor in contributors:
         _merge(resources, contributor(stack, stage), getattr(contributor, "__qualname__", repr(contributor)))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
