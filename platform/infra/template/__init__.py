@@ -88,8 +88,8 @@ def synthesize(stack: Stack, stage: str, *, contributors: Iterable[Contributor] 
     """The CloudFormation template of ``stack`` for ``stage`` (a stage of ``stack.stages``).
 
     ``contributors`` add their resources after the core's, in the order given. Raises
-    TemplateError when the model cannot be expressed (duplicate ids, a permission on a resource the stack lacks) and KeyError for an
-    unknown stage.
+    TemplateError when the model cannot be expressed (duplicate ids, a permission on a resource
+    the stack lacks) and KeyError for an unknown stage.
     """
     ctx = SynthContext(stack=stack, stage=stack.stage(stage))
     resources: dict[str, Any] = {}
