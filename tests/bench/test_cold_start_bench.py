@@ -65,4 +65,5 @@ def test_cold_init_ratio_to_boto3_baseline() -> None:
         f"  lean reference (Powertools observability, non-validating resolver, botocore client, no app code):"
         f" {lean * 1000:7.1f} ms   ratio {lean / baseline:.2f}"
     )
-    assert all(r > 0 for r in ratios.values())
+    missed = {target: round(ratio, 2) for target, ratio in ratios.items() if ratio > TARGET_RATIO}
+    assert not missed, f"cold start above {TARGET_RATIO} x the baseline (docs/cold-start.md): {missed}"
