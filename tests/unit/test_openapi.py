@@ -9,7 +9,7 @@ from pathlib import Path
 from infra import STACK
 
 from ops.openapi import openapi_document
-from tests.support.contract import API_MD, OPENAPI, routes_in_api_md, shape
+from tests.support.api_contract import API_MD, OPENAPI, routes_in_api_md, shape
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

@@ -11,7 +11,7 @@ from infra.model import Stack
 from infra.template import names, synthesize
 from infra.template.websocket_api import CONNECT_TOKEN_PARAMETER, route_id
 
-from tests.support.contract import API_MD, routes_in_api_md, shape
+from tests.support.api_contract import API_MD, routes_in_api_md, shape
 from tests.unit.infra.conftest import extended_stack, resources_of_type, rest_only_stack
 
 # The REST routes of the contract (parameters written as {}); compared with docs/api.md below.
