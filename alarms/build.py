@@ -28,5 +28,8 @@ def build_alarms(
     ctx = RuleContext(stack=stack, target=target, thresholds=thresholds)
     alarms = build_alarm_specs(ctx)
     return AlarmSet(
-        alarms=tuple(alarms), composites=tuple(service_health(ctx, alarms)), topic_arn=target.alarm_topic_arn
+        alarms=tuple(alarms),
+        composites=tuple(service_health(ctx, alarms)),
+        topic_arn=target.alarm_topic_arn,
+        email_topic_arn=target.email_topic_arn if ctx.alarm_path_route == "alarm_path" else None,
     )

@@ -1,4 +1,6 @@
-"""The composite ServiceHealth alarm: ALARM when any critical alarm is.
+"""The composite ServiceHealth alarm: ALARM when any critical alarm is, and the one alarm that
+notifies people about them. Its children have no actions of their own, so an incident is one
+ALARM notification (listing the triggering children, each with its runbook) and one OK.
 
 CloudWatch allows 100 children per composite rule; a larger stack gets one composite per 100
 critical alarms and a ServiceHealth over those.
@@ -21,7 +23,10 @@ def _spec(ctx: RuleContext, slug: str, resource: str, children: Sequence[str]) -
         slug=slug,
         resource=resource,
         means="Some part of the chat platform is failing users right now (a critical alarm fired).",
-        action="Open the overview dashboard's alarm status; the triggering alarm below has its own runbook.",
+        action=(
+            "Open the overview dashboard's alarm status; each triggering alarm listed below links its own runbook "
+            "section and graph."
+        ),
         runbook=ctx.thresholds.runbook_link("service_health"),
         dashboard=ctx.target.dashboard_name(OVERVIEW),
         children=tuple(children),
@@ -30,7 +35,9 @@ def _spec(ctx: RuleContext, slug: str, resource: str, children: Sequence[str]) -
 
 def service_health(ctx: RuleContext, alarms: Sequence[AlarmSpec]) -> list[CompositeSpec]:
     """The ServiceHealth composite (and its parts when there are over 100 critical alarms)."""
-    critical = [a.name for a in alarms if a.severity == "critical"]
+    # Its children are the alarms that do not notify themselves (route "composite"): one
+    # notification per incident, naming the children that triggered it.
+    critical = [a.name for a in alarms if a.route == "composite"]
     if not critical:
         return []
     if len(critical) <= MAX_CHILDREN:

@@ -15,6 +15,8 @@ from typing import Any, Literal, cast
 
 import yaml
 
+from alarms.runbooks import RunbookUrlError, default_runbook_url
+
 DEFAULT_PATH = Path(__file__).with_name("thresholds.yaml")
 
 MissingData = Literal["breaching", "notBreaching", "ignore", "missing"]
@@ -28,21 +30,48 @@ CHECKS = (
     "lambda_duration_p90",
     "lambda_concurrency",
     "lambda_cold_start_rate",
+    "lambda_error_count",
+    "lambda_account_concurrency",
     "rest_5xx_rate",
+    "rest_5xx_count",
     "rest_4xx_rate",
     "rest_latency_p90",
     "websocket_client_error_rate",
     "websocket_execution_errors",
     "websocket_integration_latency_p90",
+    "websocket_connects_refused_rate",
     "dynamodb_throttles",
     "dynamodb_system_errors",
     "dynamodb_user_errors",
+    "dynamodb_latency",
+    "s3_5xx_errors",
     "cognito_throttles",
     "sns_delivery_failures",
     "fanout_failure_rate",
     "fanout_latency_p90",
+    "dependency_errors",
+    "dependency_throttles",
+    "auth_keys_unavailable",
+    "rate_limited",
+    "canary_failed",
 )
-FUNCTION_CHECKS = tuple(c for c in CHECKS if c.startswith(("lambda_", "fanout_")))
+# Checks that apply per function (and so take ``functions:`` overrides).
+FUNCTION_CHECKS = (
+    "lambda_error_rate",
+    "lambda_throttle_rate",
+    "lambda_duration_p90",
+    "lambda_concurrency",
+    "lambda_cold_start_rate",
+    "lambda_error_count",
+    "fanout_failure_rate",
+    "fanout_latency_p90",
+    "dependency_errors",
+    "dependency_throttles",
+    "auth_keys_unavailable",
+    "rate_limited",
+    "websocket_connects_refused_rate",
+    "canary_failed",
+)
 
 
 class ThresholdsError(ValueError):
@@ -61,6 +90,10 @@ class Check:
     datapoints_to_alarm: int
     treat_missing_data: MissingData
     min_samples: float = 0.0
+    # Count checks only: the traffic a period may have for the count to apply (0: always).
+    # Above it the matching rate check decides, so a busy function is not paged for a handful
+    # of errors among thousands; below it the rate check reads 0 (its ``min_samples``).
+    max_samples: float = 0.0
 
     def levels(self) -> list[tuple[str, float]]:
         """``(severity, threshold)`` of each enabled level, warning first."""
@@ -152,9 +185,13 @@ def _check(key: str, raw: Mapping[str, Any], where: str) -> Check:
     if warning is not None and critical is not None and warning > critical:
         raise ThresholdsError(f"{where}: the warning level ({warning:g}) is above the critical one ({critical:g})")
     min_samples = _number(raw.get("min_samples", 0.0), f"{where}.min_samples")
+    max_samples = _number(raw.get("max_samples", 0.0), f"{where}.max_samples")
     assert min_samples is not None
+    assert max_samples is not None
     if min_samples < 0:
         raise ThresholdsError(f"{where}.min_samples: must not be negative")
+    if max_samples < 0:
+        raise ThresholdsError(f"{where}.max_samples: must not be negative")
     return Check(
         key=key,
         warning=warning,
@@ -164,6 +201,7 @@ def _check(key: str, raw: Mapping[str, Any], where: str) -> Check:
         datapoints_to_alarm=datapoints,
         treat_missing_data=cast(MissingData, missing_data),
         min_samples=min_samples,
+        max_samples=max_samples,
     )
 
 
@@ -196,6 +234,13 @@ def _function_overrides(raw: Mapping[str, Any], where: str) -> dict[str, dict[st
     return out
 
 
+def _default_runbook_url() -> str:
+    try:
+        return default_runbook_url()
+    except RunbookUrlError as error:
+        raise ThresholdsError(str(error)) from None
+
+
 def parse_thresholds(raw: Any, stage: str) -> Thresholds:
     """The thresholds of ``stage`` from the parsed YAML document ``raw``."""
     document = _mapping(raw, "thresholds config")
@@ -222,7 +267,7 @@ def parse_thresholds(raw: Any, stage: str) -> Thresholds:
             functions.setdefault(function, {}).setdefault(key, {}).update(value)
     thresholds = Thresholds(
         stage=stage,
-        runbook_url=str(document.get("runbook_url") or "docs/runbooks.md"),
+        runbook_url=str(document.get("runbook_url") or _default_runbook_url()),
         account_concurrency_limit=_integer(
             document.get("account_concurrency_limit", 1000), "account_concurrency_limit", 1
         ),

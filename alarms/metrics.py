@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from infra.model import Function, Stack
+from infra.template import bucket as bucket_template
 
 from alarms.target import Target
 
@@ -23,12 +24,18 @@ BUSINESS_METRICS = (
     "MessagesSent",
     "DuplicateSends",
     "MessagesDelivered",
+    "FanoutDeliveries",
     "FanoutLatency",
     "FanoutFailures",
     "StaleConnectionsRemoved",
     "ConnectionsOpened",
     "ConnectionsClosed",
     "FramesRefused",
+    "ConnectsRefused",
+    "AuthKeysUnavailable",
+    "DependencyErrors",
+    "DependencyThrottles",
+    "RateLimited",
     "CallsStarted",
     "CallsAnswered",
     "CallsMissed",
@@ -41,7 +48,18 @@ BUSINESS_METRICS = (
     "ConversationsCreated",
     "WarmupPings",
     "WarmupColdStarts",
+    "CanaryRestSuccess",
+    "CanaryRestLatency",
+    "CanaryWebSocketSuccess",
+    "CanaryWebSocketLatency",
 )
+# The canary's checks: (name in alarms and graphs, success metric, latency metric).
+CANARY_CHECKS = (
+    ("rest", "CanaryRestSuccess", "CanaryRestLatency"),
+    ("websocket", "CanaryWebSocketSuccess", "CanaryWebSocketLatency"),
+)
+# The S3 request-metrics configuration the template puts on the bucket (its FilterId).
+BUCKET_REQUEST_METRICS_FILTER = bucket_template.BUCKET_REQUEST_METRICS_FILTER
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,11 @@ def lambda_metric(target: Target, function: Function, name: str, stat: str = "Su
     return MetricStat("AWS/Lambda", name, _dims(("FunctionName", target.function_name(function))), stat, period)
 
 
+def account_lambda_metric(name: str, stat: str = "Maximum", period: int = 60) -> MetricStat:
+    """An account-wide ``AWS/Lambda`` metric (``ClaimedAccountConcurrency`` has no dimension)."""
+    return MetricStat("AWS/Lambda", name, (), stat, period)
+
+
 def rest_metric(target: Target, name: str, stat: str = "Sum", period: int = 60) -> MetricStat:
     """An ``AWS/ApiGateway`` metric of the REST API's stage (``ApiName``, ``Stage``)."""
     dims = _dims(("ApiName", target.rest_api_name), ("Stage", target.rest_stage))
@@ -126,6 +149,13 @@ def bucket_metric(target: Target, name: str, storage_type: str) -> MetricStat:
     return MetricStat("AWS/S3", name, dims, "Average", 86400)
 
 
+def bucket_request_metric(target: Target, name: str, stat: str = "Sum", period: int = 60) -> MetricStat:
+    """An ``AWS/S3`` request metric of the bucket (``BucketName``, ``FilterId``): recorded only
+    because the template gives the bucket a request-metrics configuration."""
+    dims = _dims(("BucketName", target.bucket_name), ("FilterId", BUCKET_REQUEST_METRICS_FILTER))
+    return MetricStat("AWS/S3", name, dims, stat, period)
+
+
 def cognito_metric(target: Target, name: str, stat: str = "Sum", period: int = 300) -> MetricStat:
     """An ``AWS/Cognito`` metric of the pool's app client (``UserPool``, ``UserPoolClient``)."""
     dims = _dims(("UserPool", target.user_pool_id), ("UserPoolClient", target.user_pool_client_id))
@@ -164,9 +194,20 @@ def serves_routes(function: Function) -> bool:
     return bool(function.rest_routes or function.websocket_routes)
 
 
+def accepts_connections(function: Function) -> bool:
+    """Whether ``function`` serves ``$connect`` (so it checks tokens and emits
+    ``ConnectsRefused`` and ``AuthKeysUnavailable``)."""
+    return any(route.route_key == "$connect" for route in function.websocket_routes)
+
+
+def is_canary(function: Function) -> bool:
+    """Whether ``function`` is the outage canary (it emits the ``Canary*`` metrics)."""
+    return function.module == "backend.handlers.canary"
+
+
 def fans_out(function: Function) -> bool:
     """Whether ``function`` posts to WebSocket connections, so it emits the fan-out metrics
-    (``MessagesDelivered``, ``FanoutFailures``, ``FanoutLatency``)."""
+    (``FanoutDeliveries``, ``FanoutFailures``, ``FanoutLatency``, for every kind of event)."""
     return any(p.resource == "websocket_connections" for p in function.permissions)
 
 

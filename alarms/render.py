@@ -39,14 +39,27 @@ def _query(query: Query) -> dict[str, Any]:
     return out
 
 
-def metric_alarm_args(spec: AlarmSpec, topic_arn: str) -> dict[str, Any]:
-    """``PutMetricAlarm`` arguments of ``spec``, notifying ``topic_arn`` on ALARM and on OK."""
+def alarm_actions(spec: AlarmSpec, topic_arn: str, email_topic_arn: str | None = None) -> list[str]:
+    """Where ``spec`` notifies on ALARM and on OK (``AlarmSpec.route``): nowhere for a child of
+    ServiceHealth (the composite speaks for it), the email topic for the alarm path's own
+    alarms (when there is one), the alarm topic otherwise."""
+    if spec.route == "composite":
+        return []
+    if spec.route == "alarm_path" and email_topic_arn:
+        return [email_topic_arn]
+    return [topic_arn]
+
+
+def metric_alarm_args(spec: AlarmSpec, topic_arn: str, email_topic_arn: str | None = None) -> dict[str, Any]:
+    """``PutMetricAlarm`` arguments of ``spec``, notifying on ALARM and on OK where its route
+    says (``alarm_actions``)."""
+    actions = alarm_actions(spec, topic_arn, email_topic_arn)
     args: dict[str, Any] = {
         "AlarmName": spec.name,
         "AlarmDescription": spec.description(),
         "ActionsEnabled": True,
-        "AlarmActions": [topic_arn],
-        "OKActions": [topic_arn],
+        "AlarmActions": actions,
+        "OKActions": list(actions),
     }
     if spec.metric is not None:
         metric = spec.metric
@@ -110,7 +123,7 @@ def cloudformation_resources(alarm_set: AlarmSet) -> dict[str, Any]:
         by_name[spec.name] = logical_id(spec.slug)
         out[by_name[spec.name]] = {
             "Type": "AWS::CloudWatch::Alarm",
-            "Properties": sub_placeholders(metric_alarm_args(spec, alarm_set.topic_arn)),
+            "Properties": sub_placeholders(metric_alarm_args(spec, alarm_set.topic_arn, alarm_set.email_topic_arn)),
         }
     for composite in alarm_set.composites:
         by_name[composite.name] = logical_id(composite.slug)
@@ -128,7 +141,8 @@ def document(alarm_set: AlarmSet) -> dict[str, Any]:
     return {
         "topic": alarm_set.topic_arn,
         "metric_alarms": [
-            metric_alarm_args(s, alarm_set.topic_arn) for s in sorted(alarm_set.alarms, key=lambda a: a.name)
+            metric_alarm_args(s, alarm_set.topic_arn, alarm_set.email_topic_arn)
+            for s in sorted(alarm_set.alarms, key=lambda a: a.name)
         ],
         "composite_alarms": [
             composite_alarm_args(s, alarm_set.topic_arn) for s in sorted(alarm_set.composites, key=lambda a: a.name)

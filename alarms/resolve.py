@@ -66,4 +66,5 @@ def deployed_target(stack: Stack, stage: str, cloudformation: Any) -> Target:
         user_pool_client_id=get(names.user_pool_client_id(stack)),
         alarm_topic_arn=topic_arn,
         alarm_topic_name=topic_arn.rsplit(":", 1)[-1],
+        alarm_email_topic_arn=physical.get(names.ALARM_EMAIL_TOPIC, ""),
     )

@@ -21,6 +21,13 @@ from typing import Literal
 from alarms.metrics import MetricStat
 
 Severity = Literal["warning", "critical"]
+# Where an alarm's ALARM/OK notifications go:
+#   composite   nowhere itself: it is a child of ServiceHealth, which notifies once per incident
+#               and lists the children that triggered it (critical alarms);
+#   topic       the alarm topic, through the notifier (warnings: one heads-up each);
+#   alarm_path  the email topic directly, bypassing the notifier, for alarms about the alarm path
+#               itself (a broken notifier cannot deliver the news that it is broken).
+Route = Literal["composite", "topic", "alarm_path"]
 Comparison = Literal[
     "GreaterThanOrEqualToThreshold",
     "GreaterThanThreshold",
@@ -76,6 +83,7 @@ class AlarmSpec:
     queries: tuple[Query, ...] = ()
     log_group: str | None = None
     function: str | None = None
+    route: Route = "topic"
 
     def __post_init__(self) -> None:
         if (self.metric is None) == (not self.queries):
@@ -162,6 +170,9 @@ class AlarmSet:
     alarms: tuple[AlarmSpec, ...]
     composites: tuple[CompositeSpec, ...]
     topic_arn: str
+    # Where alarms about the alarm path notify (``route="alarm_path"``): the email topic, which
+    # people subscribe to directly. None: no such topic, they notify ``topic_arn``.
+    email_topic_arn: str | None = None
     _index: dict[str, AlarmSpec | CompositeSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

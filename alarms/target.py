@@ -47,9 +47,17 @@ class Target:
     alarm_topic_arn: str
     alarm_topic_name: str
     partition: str = "aws"
+    # The notifier's email topic (people subscribe to it directly); empty: the notifier's
+    # default name, ``<alarm topic>-email`` (backend/notifications/config.py).
+    alarm_email_topic_arn: str = ""
     placeholders: bool = False
     # Functions whose names were not resolved (a partial deployment); they keep model names.
     unresolved: tuple[str, ...] = field(default=())
+
+    @property
+    def email_topic_arn(self) -> str:
+        """The ARN of the email topic that alarms about the alarm path notify."""
+        return self.alarm_email_topic_arn or f"{self.alarm_topic_arn}-email"
 
     def function_name(self, function: Function) -> str:
         """The ``FunctionName`` dimension of ``function``."""
@@ -105,6 +113,7 @@ def template_target(stack: Stack, stage: str) -> Target:
         user_pool_client_id="${" + names.user_pool_client_id(stack) + "}",
         alarm_topic_arn="${" + topic + "}",
         alarm_topic_name="${" + topic + ".TopicName}",
+        alarm_email_topic_arn="${" + names.ALARM_EMAIL_TOPIC + "}",
         placeholders=True,
     )
 
@@ -150,5 +159,6 @@ def twin_target(
         user_pool_client_id=_required(info, "user_pool_client_id"),
         alarm_topic_arn=topic_arn,
         alarm_topic_name=topic_arn.rsplit(":", 1)[-1],
+        alarm_email_topic_arn=str(info.get("alarm_email_topic_arn") or ""),
         unresolved=missing,
     )

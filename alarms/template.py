@@ -10,12 +10,12 @@ from typing import Any
 
 from infra.model import Function, Stack
 from infra.template import names
-from infra.template.intrinsics import get_att, ref, sub
+from infra.template.intrinsics import arn, get_att, ref, sub
 
 from alarms.build import build_alarms
 from alarms.render import cloudformation_resources
+from alarms.rules.base import notifier_function
 
-NOTIFIER = "notifier"
 # Where the notifier delivers, as its settings name it by default (backend/notifications/
 # config.py; a unit test keeps the two equal): {topic} is the alarm topic's name, which the
 # template knows only as an attribute. The model's environment may override either.
@@ -23,16 +23,8 @@ EMAIL_TOPIC_SETTING = "NOTIFIER_EMAIL_TOPIC"
 WEBHOOK_PARAMETER_SETTING = "NOTIFIER_WEBHOOK_PARAMETER"
 DEFAULT_EMAIL_TOPIC = "{topic}-email"
 DEFAULT_WEBHOOK_PARAMETER = "/{topic}/webhook-url"
-EMAIL_TOPIC = "AlarmEmailTopic"
+EMAIL_TOPIC = names.ALARM_EMAIL_TOPIC
 _TOPIC_NAME = "${" + names.ALARM_TOPIC + ".TopicName}"
-
-
-def notifier_function(stack: Stack) -> Function | None:
-    """The stack's notifier function, if the model has one."""
-    for function in stack.functions:
-        if function.name == NOTIFIER:
-            return function
-    return None
 
 
 def _with_topic(pattern: str) -> str:
@@ -93,7 +85,8 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
     email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
     invoke_config: dict[str, Any] = {
         "FunctionName": ref(function_id),
-        "Qualifier": "$LATEST",
+        # SNS invokes the live alias, so the asynchronous settings belong to that qualifier.
+        "Qualifier": names.LIVE_ALIAS,
         # SNS invokes asynchronously; an alarm older than an hour is news nobody needs.
         "MaximumRetryAttempts": 2,
         "MaximumEventAgeInSeconds": 3600,
@@ -110,19 +103,23 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
             "Properties": {
                 "TopicArn": ref(names.ALARM_TOPIC),
                 "Protocol": "lambda",
-                "Endpoint": get_att(function_id, "Arn"),
+                "Endpoint": ref(names.function_alias_id(function)),
             },
         },
         f"{function_id}AlarmTopicPermission": {
             "Type": "AWS::Lambda::Permission",
             "Properties": {
                 "Action": "lambda:InvokeFunction",
-                "FunctionName": ref(function_id),
+                "FunctionName": ref(names.function_alias_id(function)),
                 "Principal": "sns.amazonaws.com",
                 "SourceArn": ref(names.ALARM_TOPIC),
             },
         },
-        f"{function_id}EventInvokeConfig": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": invoke_config},
+        f"{function_id}EventInvokeConfig": {
+            "Type": "AWS::Lambda::EventInvokeConfig",
+            "DependsOn": [names.function_alias_id(function)],
+            "Properties": invoke_config,
+        },
         f"{function_id}DeliveryPolicy": _delivery_policy(function),
     }
     if email_topic:
@@ -142,13 +139,23 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
                     "Version": "2012-10-17",
                     "Statement": [
                         {
+                            # Alarms about the alarm path (the notifier failing, SNS failing to
+                            # deliver to it) notify people here directly, bypassing the notifier.
+                            "Sid": "AlarmPathAlarmsOfThisAccountPublish",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": ref(EMAIL_TOPIC),
+                            "Condition": {"ArnLike": {"aws:SourceArn": arn("cloudwatch", "alarm:*")}},
+                        },
+                        {
                             "Sid": "DenyPlainHttp",
                             "Effect": "Deny",
                             "Principal": "*",
                             "Action": "sns:Publish",
                             "Resource": ref(EMAIL_TOPIC),
                             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                        }
+                        },
                     ],
                 },
             },

@@ -8,7 +8,7 @@ from infra.model import Function
 from alarms.metrics import business_metric, fans_out, lambda_metric
 from dashboards import lambda_graphs
 from dashboards.context import OVERVIEW, DashboardContext, function_suffix
-from dashboards.graphs import alarm_series, ident, metric_line, thresholds
+from dashboards.graphs import alarm_graph, alarm_series, ident, metric_line, thresholds
 from dashboards.overview import alarm_status_widgets
 from dashboards.widgets import Dashboard, Expr, Graph, Line, LogQuery, Section, Text
 
@@ -79,6 +79,29 @@ def _business(ctx: DashboardContext, function: Function) -> list[Graph]:
     return graphs
 
 
+# Counts with alarms of their own: errors on thin traffic and the failures the app counts.
+_FAILURE_GRAPHS = (
+    ("lambda_error_count", "errors on thin traffic (count)", "errors"),
+    ("dependency_errors", "dependencies failing after retries (503)", "dependency errors"),
+    ("dependency_throttles", "dependencies throttling after retries (503)", "dependency throttles"),
+    ("rate_limited", "requests over the per-user rate limits (429)", "rate limited"),
+)
+
+
+def _failures(ctx: DashboardContext, function: Function) -> list[Section]:
+    graphs = [
+        alarm_graph(
+            f"{function.name}: {title}",
+            ctx.index.find(check, function=function.name),
+            prefix=ident(function.name, check),
+            label=label,
+        )
+        for check, title, label in _FAILURE_GRAPHS
+    ]
+    present = tuple(g for g in graphs if g is not None)
+    return [Section("Failure counts", present)] if present else []
+
+
 def dashboard(ctx: DashboardContext, function: Function) -> Dashboard:
     """The dashboard of ``function``."""
     target = ctx.target
@@ -107,6 +130,7 @@ def dashboard(ctx: DashboardContext, function: Function) -> Dashboard:
                 Graph(f"{function.name}: warm-up pings vs invocations", warmups, width=24),
             ),
         ),
+        *_failures(ctx, function),
         Section("Business metrics", tuple(_business(ctx, function))),
         Section(
             "Recent errors",

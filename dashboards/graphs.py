@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from alarms.metrics import MetricStat
 from alarms.rules.base import number
 from alarms.spec import AlarmSet, AlarmSpec
-from dashboards.widgets import CRITICAL_COLOR, WARNING_COLOR, Axis, Expr, Line, Threshold
+from dashboards.widgets import CRITICAL_COLOR, WARNING_COLOR, Axis, Expr, Graph, Line, Threshold
 
 
 def ident(*parts: str) -> str:
@@ -80,3 +80,17 @@ def alarm_series(
 def metric_line(metric: MetricStat, label: str, prefix: str, *, axis: Axis = "left", color: str | None = None) -> Line:
     """A visible metric line with a graph-local id."""
     return Line(metric, label=label, id=ident(prefix), axis=axis, color=color)
+
+
+def alarm_graph(title: str, specs: Sequence[AlarmSpec], *, prefix: str, label: str, width: int = 6) -> Graph | None:
+    """A graph of what ``specs`` (the levels of one check on one resource) watch, with their
+    thresholds; None when the check is off."""
+    if not specs:
+        return None
+    return Graph(
+        title,
+        tuple(alarm_series(specs[0], prefix=prefix, label=label)),
+        width=width,
+        thresholds=thresholds(specs),
+        period=specs[0].period,
+    )

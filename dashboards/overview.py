@@ -11,12 +11,14 @@ from dataclasses import replace
 
 from alarms.metrics import (
     BUSINESS_METRICS,
+    CANARY_CHECKS,
     MetricStat,
     account_dynamodb_metric,
     bucket_metric,
     business_metric,
     cognito_metric,
     fans_out,
+    is_canary,
     rest_metric,
     table_metric,
     table_operations,
@@ -26,7 +28,7 @@ from alarms.metrics import (
 from alarms.spec import AlarmSpec
 from dashboards import cost, lambda_graphs
 from dashboards.context import ALARMS, COST, OVERVIEW, DashboardContext, function_suffix
-from dashboards.graphs import alarm_series, ident, metric_line, thresholds
+from dashboards.graphs import alarm_graph, alarm_series, ident, metric_line, thresholds
 from dashboards.widgets import AlarmStatus, Dashboard, Expr, Graph, Line, Section, Text
 
 MAX_ALARMS_PER_WIDGET = 100
@@ -118,6 +120,9 @@ def _rest(ctx: DashboardContext) -> Section | None:
     widgets = [requests]
     for key, label in (("rest_5xx_rate", "5XX"), ("rest_4xx_rate", "4XX")):
         widgets += _rate_graphs(f"REST {label} rate (%)", [(label, index.find(key))])
+    count = alarm_graph("REST 5XX on thin traffic (count)", index.find("rest_5xx_count"), prefix="c5xx", label="5XX")
+    if count is not None:
+        widgets.append(count)
     widgets.append(
         _percentiles(
             "REST latency (ms)",
@@ -159,6 +164,19 @@ def _websocket(ctx: DashboardContext) -> Section | None:
             thresholds=thresholds(execution),
         )
     )
+    refused = alarm_graph(
+        "Refused connects (401, % of attempts)",
+        index.find("websocket_connects_refused_rate"),
+        prefix="refused",
+        label="refused %",
+    )
+    keys = alarm_graph(
+        "Connects answered 503 (signing keys unavailable)",
+        index.find("auth_keys_unavailable"),
+        prefix="keys",
+        label="503 at $connect",
+    )
+    widgets += [g for g in (refused, keys) if g is not None]
     widgets.append(
         _percentiles(
             "WebSocket integration latency (ms)",
@@ -181,6 +199,14 @@ def _functions(ctx: DashboardContext) -> Section:
             lambda_graphs.concurrency_and_throttles(ctx, function),
             lambda_graphs.cold_starts(ctx, function),
         ]
+    account = alarm_graph(
+        "Lambda: claimed account concurrency",
+        ctx.index.find("lambda_account_concurrency"),
+        prefix="account",
+        label="claimed concurrency",
+    )
+    if account is not None:
+        widgets.append(account)
     return Section(
         "Lambda functions",
         tuple(widgets),
@@ -188,6 +214,14 @@ def _functions(ctx: DashboardContext) -> Section:
             "Cold starts are Powertools' ColdStart metric (function_name, service); warm-up pings are not user traffic."
         ),
     )
+
+
+def _by_alarm(specs: list[AlarmSpec]) -> list[list[AlarmSpec]]:
+    """``specs`` grouped by alarm (the levels of one alarm share what they watch)."""
+    groups: dict[str, list[AlarmSpec]] = {}
+    for spec in specs:
+        groups.setdefault(spec.slug.rsplit("-", 1)[0], []).append(spec)
+    return list(groups.values())
 
 
 def _dynamodb(ctx: DashboardContext) -> Section:
@@ -216,6 +250,10 @@ def _dynamodb(ctx: DashboardContext) -> Section:
     )
     if latency:
         widgets.append(Graph("DynamoDB latency by operation (ms, average)", latency, left_label="ms"))
+    for part, levels in enumerate(_by_alarm(index.find("dynamodb_latency"))):
+        slowest = alarm_graph("DynamoDB slowest operation (ms, average)", levels, prefix=f"slow{part}", label="slowest")
+        if slowest is not None:
+            widgets.append(slowest)
     system = index.find("dynamodb_system_errors")
     if system:
         widgets.append(
@@ -226,13 +264,14 @@ def _dynamodb(ctx: DashboardContext) -> Section:
             )
         )
     user = index.find("dynamodb_user_errors")
-    user_metric = user[0].metric if user and user[0].metric else account_dynamodb_metric("UserErrors")
+    user_graph = alarm_graph(
+        "DynamoDB user errors less duplicate sends (account)", user, prefix="user", label="user errors"
+    )
     widgets.append(
-        Graph(
+        user_graph
+        or Graph(
             "DynamoDB user errors (account)",
-            (metric_line(user_metric, "user errors", "user_errors"),),
-            thresholds=thresholds(user),
-            period=user_metric.period,
+            (metric_line(account_dynamodb_metric("UserErrors"), "user errors", "user_errors"),),
         )
     )
     return Section("DynamoDB", tuple(widgets), intro=f"Table `{target.table_name}`")
@@ -252,6 +291,11 @@ def _bucket(ctx: DashboardContext) -> Section:
                 start="-P30D",
             ),
             Graph("Objects (daily)", (metric_line(objects, "objects", "objects"),), period=86400, start="-P30D"),
+            *(
+                g
+                for g in (alarm_graph("S3 5xx errors", ctx.index.find("s3_5xx_errors"), prefix="s3", label="5xx"),)
+                if g is not None
+            ),
         ),
         intro=f"Bucket `{target.bucket_name}` (S3 storage metrics are daily)",
     )
@@ -288,6 +332,30 @@ def _kpi(ctx: DashboardContext, names: tuple[str, ...], title: str, *, scale: fl
         expression = f"SUM({search})" if scale == 1.0 else f"SUM({search}) / {scale:g}"
         series.append(Expr(expression, ident(name), name))
     return Graph(title, tuple(series), width=width, period=_KPI_PERIOD)
+
+
+_CANARY_METRICS = {name for _probe, success, latency in CANARY_CHECKS for name in (success, latency)}
+
+
+def _canary(ctx: DashboardContext) -> list[Graph]:
+    """The canary's probes: success (1 ok, 0 failed, gap: it did not run) and latency."""
+    canaries = [f for f in ctx.stack.functions if is_canary(f)]
+    if not canaries:
+        return []
+    canary = canaries[0]
+    specs = list(ctx.index.find("canary_failed", function=canary.name))
+    success = tuple(
+        metric_line(business_metric(ctx.stack, canary, name, "Minimum"), probe, ident(probe, "ok"))
+        for probe, name, _latency in CANARY_CHECKS
+    )
+    latency = tuple(
+        metric_line(business_metric(ctx.stack, canary, name, "Maximum"), probe, ident(probe, "ms"))
+        for probe, _success, name in CANARY_CHECKS
+    )
+    return [
+        Graph("Canary probes (1 ok, 0 failed)", success, width=8, thresholds=thresholds(specs)),
+        Graph("Canary probe latency (ms)", latency, width=8, left_label="ms"),
+    ]
 
 
 def _business(ctx: DashboardContext) -> Section:
@@ -329,7 +397,16 @@ def _business(ctx: DashboardContext) -> Section:
         _kpi(ctx, ("UsersRegistered", "Logins", "LoginFailures"), "Users"),
         _kpi(ctx, ("ConversationsCreated", "UploadsRequested"), "Conversations and uploads"),
         _kpi(ctx, ("WarmupPings", "WarmupColdStarts"), "Warm-up pings (not user traffic)"),
+        # What the app itself counts as failing (each has an alarm): dependencies failing or
+        # throttling after retries (503), signing keys unreadable at $connect (503), tokens
+        # refused at $connect (401), users over their rate limits (429).
+        _kpi(
+            ctx,
+            ("DependencyErrors", "DependencyThrottles", "AuthKeysUnavailable", "ConnectsRefused", "RateLimited"),
+            "Failures the app counts (503, 401, 429)",
+        ),
     ]
+    widgets += _canary(ctx)
     shown = {
         n
         for w in widgets
@@ -338,7 +415,8 @@ def _business(ctx: DashboardContext) -> Section:
         for n in BUSINESS_METRICS
         if f'"{n}"' in s.expression
     }
-    missing = [n for n in BUSINESS_METRICS if n not in shown and n != "FanoutFailures" and n != "FanoutLatency"]
+    graphed_apart = {"FanoutFailures", "FanoutLatency", "FanoutDeliveries", *_CANARY_METRICS}
+    missing = [n for n in BUSINESS_METRICS if n not in shown and n not in graphed_apart]
     if missing:  # a metric added to the catalogue without a home here still shows up
         widgets.append(_kpi(ctx, tuple(missing), "Other business metrics"))
     return Section(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from alarms.rules.apigateway import alarms as rest_alarms
 from alarms.rules.base import RuleContext
 from alarms.rules.business import alarms as business_alarms
+from alarms.rules.canary import alarms as canary_alarms
 from alarms.rules.cognito import alarms as cognito_alarms
 from alarms.rules.dynamodb import alarms as dynamodb_alarms
 from alarms.rules.lambdas import alarms as lambda_alarms
 from alarms.rules.notifications import alarms as notification_alarms
+from alarms.rules.s3 import alarms as s3_alarms
 from alarms.rules.websocket import alarms as websocket_alarms
 from alarms.spec import AlarmSpec
 
@@ -18,8 +20,10 @@ _RULES = (
     rest_alarms,
     websocket_alarms,
     dynamodb_alarms,
+    s3_alarms,
     cognito_alarms,
     notification_alarms,
+    canary_alarms,
 )
 
 

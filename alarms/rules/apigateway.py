@@ -4,7 +4,7 @@ requests at night are not an outage) and p90 latency, on the stage the model dec
 from __future__ import annotations
 
 from alarms.metrics import rest_metric
-from alarms.rules.base import OVERVIEW, RuleContext, Where, levels, number, rate_queries
+from alarms.rules.base import OVERVIEW, RuleContext, Where, count_source, levels, number, rate_queries
 from alarms.spec import AlarmSpec
 
 
@@ -51,6 +51,21 @@ def alarms(ctx: RuleContext) -> list[AlarmSpec]:
                 label=f"{metric_name[:3]} rate (%)",
             ),
         )
+    check = thresholds.check("rest_5xx_count")
+    scope = f" (while under {number(check.max_samples)} requests a period)" if check.max_samples > 0 else ""
+    out += levels(
+        ctx,
+        check,
+        where,
+        condition=lambda level: f"5XX answers >= {number(level)} a period{scope}",
+        means=(
+            "REST requests fail on the server side on thin traffic, where the 5XX-rate alarm does not look yet "
+            "(function errors, 503s from a throttled dependency, integration failures)."
+        ),
+        action="Find the failing function on the overview (errors per function), then follow its alarm's runbook.",
+        unit="count",
+        **count_source(check, rest_metric(target, "5XXError"), [count], label="5XX (thin traffic)"),
+    )
     out += levels(
         ctx,
         thresholds.check("rest_latency_p90"),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from infra.model import Stack
+from infra.model import Function, Stack
 
 from alarms.config import Check, Thresholds
 from alarms.metrics import MetricStat
-from alarms.spec import AlarmSpec, Comparison, Query
+from alarms.spec import AlarmSpec, Comparison, Query, Route
 from alarms.target import Target
 
 OVERVIEW = "overview"
@@ -40,6 +41,23 @@ class RuleContext:
     stack: Stack
     target: Target
     thresholds: Thresholds
+
+    @property
+    def alarm_path_route(self) -> Route:
+        """The route of alarms about the alarm path: straight to the email topic when the stack
+        has the notifier (which creates that topic), else the alarm topic."""
+        return "alarm_path" if notifier_function(self.stack) is not None else "topic"
+
+
+NOTIFIER = "notifier"
+
+
+def notifier_function(stack: Stack) -> Function | None:
+    """The stack's notifier function (alarm topic -> webhook and email), if the model has one."""
+    for function in stack.functions:
+        if function.name == NOTIFIER:
+            return function
+    return None
 
 
 def slug(*parts: str) -> str:
@@ -97,6 +115,24 @@ def rate_queries(
     return tuple(queries)
 
 
+def count_source(check: Check, numerator: MetricStat, traffic: Sequence[MetricStat], *, label: str) -> dict[str, Any]:
+    """What a count alarm watches, as ``levels`` keywords: ``numerator`` itself when the check
+    has no ``max_samples``; otherwise metric math that reads 0 once the traffic (sum of
+    ``traffic``) reaches ``max_samples`` in a period. There the matching rate alarm decides,
+    and a handful of errors among thousands of requests is noise for a count."""
+    if check.max_samples <= 0:
+        return {"metric": numerator}
+    queries = [Query("num", numerator)]
+    terms: list[str] = []
+    for index, metric in enumerate(traffic):
+        queries.append(Query(f"den{index}", metric))
+        terms.append(f"FILL(den{index}, 0)")
+    total = " + ".join(terms)
+    expression = f"IF(({total}) < {number(check.max_samples)}, FILL(num, 0), 0)"
+    queries.append(Query("count", expression=expression, label=label, return_data=True))
+    return {"queries": tuple(queries)}
+
+
 def levels(
     ctx: RuleContext,
     check: Check,
@@ -110,8 +146,10 @@ def levels(
     queries: tuple[Query, ...] = (),
     threshold: Callable[[float], float] = lambda level: level,
     comparison: Comparison = "GreaterThanOrEqualToThreshold",
+    route: Route | None = None,
 ) -> list[AlarmSpec]:
-    """One alarm per enabled level of ``check`` (warning, critical)."""
+    """One alarm per enabled level of ``check`` (warning, critical). ``route`` defaults to
+    the level's: critical alarms feed ServiceHealth, warnings notify the topic themselves."""
     if metric is not None:
         metric = metric.with_period(check.period)
     queries = tuple(
@@ -146,6 +184,7 @@ def levels(
                 queries=queries,
                 log_group=where.log_group,
                 function=where.function,
+                route=route or ("composite" if severity == "critical" else "topic"),
             )
         )
     return out

@@ -21,4 +21,6 @@ def alarms(ctx: RuleContext) -> list[AlarmSpec]:
         ),
         unit="count",
         metric=topic_metric(ctx.target, "NumberOfNotificationsFailed"),
+        # About the alarm path itself: straight to the email topic, not through the notifier.
+        route=ctx.alarm_path_route,
     )

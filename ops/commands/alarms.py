@@ -177,7 +177,7 @@ def deploy(
     with progress() as bar:
         task = bar.add_task("putting alarms", total=len(alarm_set))
         for spec in alarm_set.alarms:
-            cloudwatch.put_metric_alarm(**metric_alarm_args(spec, alarm_set.topic_arn))
+            cloudwatch.put_metric_alarm(**metric_alarm_args(spec, alarm_set.topic_arn, alarm_set.email_topic_arn))
             bar.advance(task)
         for composite in alarm_set.composites:
             try:
@@ -232,7 +232,7 @@ def diff(
             raise
         deployed = describe_all(cloudwatch, f"{target.prefix}-", composite=False)
         note = "this endpoint cannot list composite alarms (moto): they were compared as missing"
-    wanted = [metric_alarm_args(s, alarm_set.topic_arn) for s in alarm_set.alarms]
+    wanted = [metric_alarm_args(s, alarm_set.topic_arn, alarm_set.email_topic_arn) for s in alarm_set.alarms]
     wanted += [composite_alarm_args(c, alarm_set.topic_arn) for c in alarm_set.composites]
     report_drift("alarm", compare(wanted, deployed, f"{target.prefix}-"), fmt, exit_code, note)
 

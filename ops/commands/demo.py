@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ops.conventions import Failed, boundary
+from ops.conventions import BadInput, Failed, boundary
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ops.local.twin import Twin
+    from ops.warmup.policy import Policy
 
 
 class Defaults:
@@ -63,6 +64,27 @@ def write_preview(twin: Twin, out_dir: Path, console: Console) -> None:
         info_file.unlink(missing_ok=True)
 
 
+def _load_warmup(path: Path) -> Policy:
+    from infra import STACK
+
+    from ops.warmup.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(path, STACK)
+    except PolicyError as error:  # before the twin starts
+        raise BadInput(f"{path} is not a valid warm-up policy:", *error.problems) from None
+
+
+def _apply_warmup(twin: Twin, policy: Policy, console: Console) -> None:
+    from infra import STACK
+
+    from ops.demo.warmup import apply_policy
+
+    provisioned = apply_policy(twin, policy, STACK)
+    shown = ", ".join(f"{name} {count}" for name, count in sorted(provisioned.items())) or "none"
+    console.print(f"warm-up policy {policy.source} applied; provisioned environments: {shown}")
+
+
 def demo(
     users: Annotated[int, typer.Option("--users", min=2, max=200, help="Simulated users.")] = Defaults.users,
     rounds: Annotated[
@@ -75,6 +97,14 @@ def demo(
     preview_dir: Annotated[
         Path, typer.Option("--preview-dir", help="Where the dashboard preview (PNG + index.html) is written.")
     ] = Path("out/demo-dashboard"),
+    warmup_policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--warmup-policy",
+            help="Apply this warm-up policy (e.g. warmup.yaml) to the twin first: its provisioned "
+            "concurrency is initialized before the traffic, and the report's cold-start rate shows the effect.",
+        ),
+    ] = None,
 ) -> None:
     """Start the local twin, drive a scripted day of traffic from simulated users over real
     HTTP and WebSocket connections, and print a summary.
@@ -89,10 +119,13 @@ def demo(
     from ops.local.twin import TwinConfig
 
     console = Console()
+    warmup = _load_warmup(warmup_policy) if warmup_policy is not None else None
     plan = Scenario(users=users, rounds=rounds, calls=calls, uploads=uploads, seed=seed)
     console.print(f"starting the local twin, then {users} users for {rounds} rounds...")
     twin = start_twin(TwinConfig(port=port))
     try:
+        if warmup is not None:
+            _apply_warmup(twin, warmup, console)
         outcome = run_day(twin, plan, console)
         ok = report(twin, outcome, console)
         project_cost(twin, users, console)

@@ -51,6 +51,9 @@ class Session:
     autoscaling: Any
     cloudwatch: Any
     logs: Any
+    client: Any
+    # The local twin's function names by model name (from --info-file); empty for a stage.
+    twin_functions: dict[str, str]
 
 
 def _session(
@@ -74,7 +77,11 @@ def _session(
         raise BadInput(f"{policy_path} is not a valid warm-up policy; nothing was applied:", *error.problems) from None
     aws = connect(region=region, endpoint_url=endpoint_url, profile=profile, info_file=info_file)
     account = aws.client("sts").get_caller_identity()["Account"]
-    place = Place(STACK, stage, aws.region_name(), account, role or "")
+    functions = (aws.info or {}).get("functions") if info_file is not None else None
+    if info_file is not None and not isinstance(functions, dict):
+        raise BadInput(f"{info_file} names no functions (expected the file `ops local up --info-file` writes)")
+    twin_functions = {str(k): str(v) for k, v in (functions or {}).items()}
+    place = Place(STACK, stage, aws.region_name(), account, role or "", twin_functions)
     return Session(
         policy,
         place,
@@ -82,6 +89,8 @@ def _session(
         aws.client("application-autoscaling"),
         aws.client("cloudwatch"),
         aws.client("logs"),
+        aws.client,
+        twin_functions,
     )
 
 
@@ -110,8 +119,20 @@ def _changes_view(changes: list[Change]) -> Any:
 def _costs_view(costs: list[dict[str, Any]]) -> list[Any]:
     from rich.table import Table
 
-    table = Table(title="monthly cost of the policy (USD, no free tier)")
-    for column in ("function", "method", "N", "hours/month", "cost", "as pings", "as provisioned", "cheaper"):
+    table = Table(title="monthly cost of the policy, and of each method for the same environments (USD, no free tier)")
+    columns = (
+        "function",
+        "method",
+        "N",
+        "hours/month",
+        "cost",
+        "as pings",
+        "as provisioned",
+        "as snapstart",
+        "snapstart break-even (restores/month)",
+        "cheaper",
+    )
+    for column in columns:
         table.add_column(column, justify="right" if column not in ("function", "method", "cheaper") else "left")
     for c in costs:
         table.add_row(
@@ -122,9 +143,16 @@ def _costs_view(costs: list[dict[str, Any]]) -> list[Any]:
             f"{c['monthly_cost']:.2f}",
             f"{c['ping_cost']:.2f}",
             f"{c['provisioned_cost']:.2f}",
+            f"{c['snapstart_cost']:.2f} ({c['snapstart_restores']:,.0f} restores)",
+            f"{c['snapstart_break_even_restores']:,.0f}",
             c["cheaper"],
         )
-    return [table, f"total: ${sum(c['monthly_cost'] for c in costs):.2f} a month"]
+    return [
+        table,
+        f"total: ${sum(c['monthly_cost'] for c in costs):.2f} a month",
+        "snapstart: the live version's snapshot cached all month plus one restore per environment per window "
+        "hour (assumed); below the break-even number of restores it is the cheapest of the three",
+    ]
 
 
 @app.command("plan")
@@ -245,7 +273,7 @@ def status_command(
     from ops.warmup.status import cold_start_rates
 
     changes = _changes(session)
-    rates = cold_start_rates(session.cloudwatch, session.logs, STACK, stage, days)
+    rates = cold_start_rates(session.cloudwatch, session.logs, STACK, stage, days, session.twin_functions)
 
     def human() -> list[Any]:
         table = Table(title=f"cold starts seen by users, last {days} day(s)")
@@ -274,7 +302,9 @@ def verify_command(
     info_file: InfoFileOption = None,
     scheduler_role_arn: RoleOption = None,
 ) -> None:
-    """Exit 1 when AWS has drifted from the policy (for a cron job or CI)."""
+    """Exit 1 when AWS has drifted from the policy, or when what it warms is not what users
+    reach: an API integration that does not invoke the ``live`` alias, or an alias that is
+    not on the latest published version (for a cron job or CI)."""
     session = _session(
         policy,
         stage,
@@ -286,5 +316,24 @@ def verify_command(
     )
     changes = _changes(session)
     emit([c.to_dict() for c in changes], "table", human=_changes_view(changes))
+    problems = _alias_problems(session)
     if changes:
-        raise Failed(f"drift: {len(changes)} difference(s); run `ops warmup apply` to repair")
+        raise Failed(f"drift: {len(changes)} difference(s); run `ops warmup apply` to repair", *problems)
+    if problems:
+        raise Failed("the warm-up does not reach users:", *problems)
+    from rich.console import Console
+
+    Console().print(
+        "[green]warm where users arrive:[/green] every warmed alias is the one the APIs invoke, on its latest version"
+    )
+
+
+def _alias_problems(session: Session) -> list[str]:
+    if session.twin_functions:
+        # The twin's gateway invokes every function's live alias (ops/local/runtime.py) and
+        # runs one published version: there is no deployed API or alias to inspect.
+        return []
+    from ops.warmup.alias_check import alias_problems
+
+    client = session.client
+    return alias_problems(client("lambda"), client("apigateway"), client("apigatewayv2"), session.policy, session.place)

@@ -200,6 +200,7 @@ def project_command(
     from ops.cost.rates import RateAssumptions, per_user_rates
     from ops.cost.reports import render_projection
     from ops.cost.reports.numbers import money
+    from ops.cost.scheduled_usage import scheduled_fixed_usage
     from ops.cost.series import summarise
     from ops.cost.user_tiers import parse_budgets, parse_tiers
     from ops.cost.warmup_usage import DEFAULT_POLICY, warmup_fixed_usage
@@ -238,6 +239,8 @@ def project_command(
             else (counted_alarms.high_resolution if counted_alarms else 0),
         )
     ]
+    # The canary runs every minute whatever the users: every tier pays for it.
+    fixed += scheduled_fixed_usage(STACK)
     if not no_warmup:
         policy = warmup_policy or (DEFAULT_POLICY if DEFAULT_POLICY.exists() else None)
         if policy is not None:

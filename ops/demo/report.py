@@ -49,9 +49,11 @@ def summary(outcome: Outcome, twin: Twin) -> Table:
     table.add_row("failed steps", str(len(outcome.failures)))
     if twin.lambdas is not None:
         for name, runtime in twin.lambdas.functions.items():
+            rate = f"{runtime.cold_starts / runtime.invocations:.1%}" if runtime.invocations else "-"
+            provisioned = f", {runtime.provisioned_target} provisioned" if runtime.provisioned_target else ""
             table.add_row(
                 f"function {name}",
-                f"{runtime.invocations} invocations, {runtime.cold_starts} cold starts, "
+                f"{runtime.invocations} invocations, {runtime.cold_starts} cold starts ({rate}){provisioned}, "
                 f"{runtime.errors} errors, {runtime.throttles} throttles",
             )
     if twin.telemetry is not None:

@@ -90,6 +90,11 @@ def code_parameters(stack: Stack, keys: Mapping[BuildTarget, str]) -> dict[str, 
     return {names.code_key_parameter(f): keys[BuildTarget.of(f)] for f in stack.functions}
 
 
+def code_hashes(stack: Stack, hashes: Mapping[BuildTarget, str]) -> dict[str, str]:
+    """``CodeKey...`` template parameter -> SHA-256 of the zip built for those functions."""
+    return {names.code_key_parameter(f): hashes[BuildTarget.of(f)] for f in stack.functions}
+
+
 def deploy(
     stack: Stack,
     request: DeployRequest,
@@ -101,7 +106,6 @@ def deploy(
     """Deploy ``stack`` to ``request.stage`` through a change set (see module docstring)."""
     cloudformation = clients.cloudformation
     stack_name = names.stack_name(stack, request.stage)
-    template = build_template(stack, request.stage)
     reserved = {names.ARTIFACT_BUCKET_PARAMETER} | {names.code_key_parameter(f) for f in stack.functions}
     clash = sorted(reserved & set(request.parameters))
     if clash:
@@ -111,6 +115,9 @@ def deploy(
     zips = build(targets(stack.functions), request.build_dir, reporter.step)
     for built in zips:
         reporter.step(f"zip {built.target.slug}: {built.size / 1_000_000:.1f} MB, {built.files} files")
+    # The zips' hashes name each function's published version: new code, new version, and the
+    # live alias moves to it; the same zip, the same version.
+    template = build_template(stack, request.stage, code_hashes(stack, {z.target: z.sha256 for z in zips}))
 
     identity = clients.sts.get_caller_identity()
     bucket = artifacts.artifact_bucket_name(stack_name, identity["Account"], clients.region)

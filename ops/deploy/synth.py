@@ -4,10 +4,13 @@ point from the kit to infra)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from infra.model import Stack
 from infra.template import Contributor, synthesize
+
+from ops.warmup.template import repository_snapstart
 
 
 def contributors() -> tuple[Contributor, ...]:
@@ -20,6 +23,9 @@ def contributors() -> tuple[Contributor, ...]:
     return (warmup_contributor, dashboard_resources, alarm_resources)
 
 
-def build_template(stack: Stack, stage: str) -> dict[str, Any]:
-    """The complete template of ``stack`` for ``stage``."""
-    return synthesize(stack, stage, contributors=contributors())
+def build_template(stack: Stack, stage: str, code_hashes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The complete template of ``stack`` for ``stage``. ``code_hashes`` (``CodeKey...``
+    parameter -> SHA-256 of the zip deployed under it) decides each function's published
+    version; without it (``ops stack synth``) the backend's source files are hashed."""
+    # SnapStart is a property of the function resource itself, so the policy sets it on the model.
+    return synthesize(repository_snapstart(stack), stage, code_hashes=code_hashes, contributors=contributors())

@@ -55,7 +55,7 @@ def function_environment(
         "AWS_EXECUTION_ENV": PYTHON_RUNTIME,
         "AWS_LAMBDA_FUNCTION_NAME": names.function_name(stack, function),
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_VERSION": names.PUBLISHED_VERSION,
         "AWS_LAMBDA_LOG_GROUP_NAME": names.log_group(stack, function),
         "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
         "LAMBDA_TASK_ROOT": "/var/task",

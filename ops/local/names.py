@@ -10,9 +10,13 @@ from __future__ import annotations
 import hashlib
 
 from infra.model import Function, Stack
+from infra.template.names import LIVE_ALIAS
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
+# The twin runs one published version of each function, behind the same ``live`` alias that
+# every caller invokes in AWS.
+PUBLISHED_VERSION = "1"
 
 
 def resource_prefix(stack: Stack) -> str:
@@ -26,8 +30,19 @@ def function_name(stack: Stack, function: Function) -> str:
 
 
 def function_arn(stack: Stack, function: Function) -> str:
-    """The function's ARN (``invoked_function_arn`` of its context)."""
+    """The function's unqualified ARN."""
     return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function_name(stack, function)}"
+
+
+def alias_arn(stack: Stack, function: Function) -> str:
+    """The ARN of the function's ``live`` alias: what the gateway invokes, as in AWS (the
+    ``invoked_function_arn`` of its context)."""
+    return f"{function_arn(stack, function)}:{LIVE_ALIAS}"
+
+
+def provisioned_resource_id(stack: Stack, function: Function) -> str:
+    """The Application Auto Scaling resource id of provisioned concurrency on the alias."""
+    return f"function:{function_name(stack, function)}:{LIVE_ALIAS}"
 
 
 def log_group(stack: Stack, function: Function) -> str:

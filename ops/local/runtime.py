@@ -16,6 +16,11 @@ A function runs at most ``concurrency`` invocations at once (its reserved concur
 model, else the twin's default); one more is refused with :class:`Throttled`, which the
 gateway answers with 429. Idle instances are reused most-recently-used first, as Lambda tends
 to, and are never reaped while the twin runs (memory is the limit, not time).
+
+Provisioned concurrency (``set_provisioned``) keeps N instances initialized ahead of traffic,
+started with ``AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency`` as Lambda does:
+requests go to them first, their REPORT lines carry no Init Duration, and Powertools records
+no cold start for them. Only requests beyond them start on-demand (cold) instances.
 """
 
 from __future__ import annotations
@@ -100,6 +105,7 @@ class _Instance:
     init_ms: float = 0.0
     invocations: int = 0
     closed: bool = field(default=False)
+    provisioned: bool = False
 
     async def send(self, message: dict[str, Any]) -> None:
         assert self.process.stdin is not None
@@ -135,7 +141,7 @@ class _Instance:
 
 
 def _log_stream_name() -> str:
-    return time.strftime("%Y/%m/%d", time.gmtime()) + "/[$LATEST]" + uuid.uuid4().hex
+    return time.strftime("%Y/%m/%d", time.gmtime()) + f"/[{names.PUBLISHED_VERSION}]" + uuid.uuid4().hex
 
 
 class FunctionRuntime:
@@ -152,14 +158,18 @@ class FunctionRuntime:
     ) -> None:
         self.function = function
         self.name = names.function_name(stack, function)
-        self.arn = names.function_arn(stack, function)
+        self.arn = names.alias_arn(stack, function)
         self.log_group = names.log_group(stack, function)
         self.concurrency = function.reserved_concurrency or concurrency
         self._environment = environment
         self._telemetry = telemetry
         self._python_path = python_path
         self._idle: list[_Instance] = []
+        self._idle_provisioned: list[_Instance] = []
         self._all: set[_Instance] = set()
+        self.provisioned_target = 0
+        self._provisioning = asyncio.Lock()
+        self._closing: set[asyncio.Future[None]] = set()
         self.in_flight = 0
         self.cold_starts = 0
         self.invocations = 0
@@ -168,9 +178,11 @@ class FunctionRuntime:
 
     # -- instances ---------------------------------------------------------------------
 
-    def _instance_env(self, log_stream: str) -> dict[str, str]:
+    def _instance_env(self, log_stream: str, provisioned: bool = False) -> dict[str, str]:
         env = dict(self._environment)
         env["AWS_LAMBDA_LOG_STREAM_NAME"] = log_stream
+        if provisioned:
+            env["AWS_LAMBDA_INITIALIZATION_TYPE"] = "provisioned-concurrency"
         env["LOCAL_FUNCTION_ARN"] = self.arn
         # Only what the process needs to start; nothing else leaks in from the parent.
         env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
@@ -180,23 +192,24 @@ class FunctionRuntime:
             env["PYTHONPATH"] = os.pathsep.join(self._python_path)
         return env
 
-    async def _start_instance(self, request_id: str) -> _Instance:
+    async def _start_instance(self, request_id: str, provisioned: bool = False) -> _Instance:
         log_stream = _log_stream_name()
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "ops.local.worker",
-            env=self._instance_env(log_stream),
+            env=self._instance_env(log_stream, provisioned),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
             limit=_READ_LIMIT,
             start_new_session=True,  # Ctrl-C reaches the twin, which stops its instances itself
         )
-        instance = _Instance(process, log_stream)
+        instance = _Instance(process, log_stream, provisioned=provisioned)
         self._all.add(instance)
-        self.cold_starts += 1
+        if not provisioned:
+            self.cold_starts += 1
         try:
             while True:
                 message = await asyncio.wait_for(instance.receive(), INIT_TIMEOUT_S)
@@ -252,7 +265,9 @@ class FunctionRuntime:
 
     async def _run(self, request_id: str, event: dict[str, Any], trace: TraceContext | None) -> Invocation:
         init_ms: float | None = None
-        if self._idle:
+        if self._idle_provisioned:
+            instance = self._idle_provisioned.pop()
+        elif self._idle:
             instance = self._idle.pop()
         else:
             try:
@@ -265,7 +280,7 @@ class FunctionRuntime:
         if trace is not None:
             header = f"Root={trace.trace_id};Parent={segment_id};Sampled={1 if trace.sampled else 0}"
         deadline_ms = time.time() * 1000 + self.function.timeout_s * 1000
-        self._log(instance, f"START RequestId: {request_id} Version: $LATEST")
+        self._log(instance, f"START RequestId: {request_id} Version: {names.PUBLISHED_VERSION}")
         started = time.perf_counter()
         started_wall = time.time()
         invocation = Invocation(self.name, request_id, "ok", init_ms=init_ms)
@@ -305,7 +320,7 @@ class FunctionRuntime:
             else:
                 invocation.result = reply.get("result")
             instance.invocations += 1
-            self._idle.append(instance)
+            self._release(instance)
             self._telemetry.dynamodb_calls(self._environment.get("TABLE_NAME", ""), reply.get("dynamodb") or [])
         self._log(instance, f"END RequestId: {request_id}")
         report = (
@@ -322,6 +337,44 @@ class FunctionRuntime:
         if trace is not None and trace.sampled:
             self._segment(invocation, trace, segment_id, started_wall)
         return invocation
+
+    def _release(self, instance: _Instance) -> None:
+        if not instance.provisioned:
+            self._idle.append(instance)
+        elif self.provisioned_instances <= self.provisioned_target:
+            self._idle_provisioned.append(instance)
+        else:  # provisioned concurrency was lowered while it served this request
+            self._all.discard(instance)
+            closing = asyncio.ensure_future(instance.close())
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
+
+    @property
+    def provisioned_instances(self) -> int:
+        """Provisioned instances alive now (idle or busy)."""
+        return sum(1 for i in self._all if i.provisioned)
+
+    @property
+    def provisioned_ready(self) -> int:
+        """Provisioned instances initialized and idle, waiting for requests."""
+        return len(self._idle_provisioned)
+
+    async def set_provisioned(self, count: int) -> None:
+        """Keep ``count`` instances initialized ahead of traffic (provisioned concurrency):
+        start the missing ones (not cold starts: nobody waits for them), stop idle extras."""
+        async with self._provisioning:
+            self.provisioned_target = max(0, min(count, self.concurrency))
+            missing = self.provisioned_target - self.provisioned_instances
+            if missing > 0:
+                started = await asyncio.gather(
+                    *(self._start_instance(f"provisioned-{n}", provisioned=True) for n in range(missing)),
+                    return_exceptions=True,
+                )
+                self._idle_provisioned.extend(i for i in started if isinstance(i, _Instance))
+            while self.provisioned_instances > self.provisioned_target and self._idle_provisioned:
+                extra = self._idle_provisioned.pop(0)
+                self._all.discard(extra)
+                await extra.close()
 
     async def _await_result(self, instance: _Instance) -> dict[str, Any]:
         while True:
@@ -359,7 +412,7 @@ class FunctionRuntime:
 
     async def stop(self) -> None:
         """Stop every instance (idle ones politely, busy ones at once)."""
-        instances, self._all, self._idle = list(self._all), set(), []
+        instances, self._all, self._idle, self._idle_provisioned = list(self._all), set(), [], []
         await asyncio.gather(*(instance.close() for instance in instances), return_exceptions=True)
 
     @property
@@ -396,6 +449,12 @@ class LambdaService:
     def cold_starts(self) -> dict[str, int]:
         """Cold starts so far, per function (model name)."""
         return {name: runtime.cold_starts for name, runtime in self.functions.items()}
+
+    async def set_provisioned(self, counts: dict[str, int]) -> None:
+        """Provisioned concurrency per function (model name); functions not named get none."""
+        await asyncio.gather(
+            *(runtime.set_provisioned(counts.get(name, 0)) for name, runtime in self.functions.items())
+        )
 
     async def stop(self) -> None:
         """Stop every instance of every function."""

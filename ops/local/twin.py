@@ -25,6 +25,7 @@ from ops.local.environment import Endpoints, function_environment
 from ops.local.gateway import MAX_WS_MESSAGE, Gateway
 from ops.local.gc_freezer import SurvivorFreezer
 from ops.local.ports import bind_tcp, port_of
+from ops.local.provisioned import ProvisionedConcurrency
 from ops.local.provisioning import LocalResources, provision_local
 from ops.local.runtime import FunctionRuntime, Invocation, LambdaService
 from ops.local.telemetry import Telemetry
@@ -65,6 +66,8 @@ class TwinConfig:
     # Extra import roots for the instances (tests add handlers of their own).
     python_path: tuple[str, ...] = ()
     moto_log: Path | None = None
+    # How often the twin reads the provisioned concurrency `ops warmup apply` stored.
+    provisioned_poll_s: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class Twin:
         self.lambdas: LambdaService | None = None
         self.gateway: Gateway | None = None
         self.resources: LocalResources | None = None
+        self.provisioned: ProvisionedConcurrency | None = None
         self._info: TwinInfo | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -180,6 +184,9 @@ class Twin:
                 for function in self.stack.functions
             }
         )
+        self.provisioned = ProvisionedConcurrency(
+            self.aws.endpoint_url, self.stack, self.lambdas, config.provisioned_poll_s
+        )
         resources = self.resources
         verifier = TokenVerifier(
             f"{self.aws.endpoint_url}/{resources.user_pool_id}/.well-known/jwks.json",
@@ -235,9 +242,13 @@ class Twin:
             self._stopping = asyncio.Event()
             assert self._server is not None
             serving = asyncio.create_task(self._server.serve(sockets=[sock]))
+            assert self.provisioned is not None
+            provisioning = asyncio.create_task(self.provisioned.run())
             ready.set()
             stop_wait = asyncio.create_task(self._stopping.wait())
             await asyncio.wait({serving, stop_wait}, return_when=asyncio.FIRST_COMPLETED)
+            provisioning.cancel()
+            await asyncio.gather(provisioning, return_exceptions=True)
             assert self.gateway is not None
             assert self.lambdas is not None
             await self.gateway.shutdown()
@@ -278,6 +289,12 @@ class Twin:
         """Invoke a function (model name) directly, as ``lambda invoke`` would."""
         assert self.lambdas is not None
         return self.run(self.lambdas.invoke(function, event))
+
+    def sync_provisioned(self) -> dict[str, int]:
+        """Apply the stored provisioned concurrency now (instead of at the next poll); returns
+        the provisioned environments per function (model name)."""
+        assert self.provisioned is not None
+        return self.run(self.provisioned.sync())
 
     def flush(self) -> None:
         """Send every buffered metric, log event and segment to the embedded AWS now."""

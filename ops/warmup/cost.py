@@ -3,7 +3,11 @@
 Pings: one Scheduler invocation and one Lambda request per ping, each billed for its
 duration (the hold when several environments are kept warm, else about 2 ms) at the
 function's memory. Provisioned: the provisioned-concurrency charge for every GB-second the
-environments are held, whether traffic comes or not. A month is 730 hours, as AWS prices it.
+environments are held, whether traffic comes or not. SnapStart: the snapshot cache of the live
+version for the whole month (it is on all the time), plus one restore per environment for every
+hour of the policy's windows (``RESTORES_PER_ENVIRONMENT_HOUR``, a planning assumption: Lambda
+recycles environments within hours; the break-even says how many restores it takes to lose).
+A month is 730 hours, as AWS prices it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from ops.warmup.desired import HOLD_MS
 from ops.warmup.policy import FunctionPolicy, Policy, Window
 
 HOURS_PER_MONTH = Decimal(730)
+RESTORES_PER_ENVIRONMENT_HOUR = Decimal(1)
+SNAPSTART_CACHE = "lambda.snapstart_cache"
+SNAPSTART_RESTORE = "lambda.snapstart_restore"
 PING_MS = 2  # a bare warm-up answer, rounded up to Lambda's 1 ms billing granularity
 _REFERENCE_HOURS = 28 * 24
 
@@ -37,6 +44,10 @@ def usage_of(policy: FunctionPolicy, stack: Stack, method: str | None = None) ->
     """The monthly usage a function's policy causes (with ``method`` forced, for comparisons)."""
     function = stack.function(policy.function)
     hours = window_hours_per_month(policy.windows)
+    if (method or policy.method) == "snapstart":
+        # Its charges (snapshot cache, restores) have no usage field in ops.cost yet: see
+        # snapstart_cost, which `ops warmup plan` shows.
+        return Usage.model_validate({})
     if (method or policy.method) == "ping":
         pings = hours * 60 / policy.interval_minutes * policy.concurrency
         duration = HOLD_MS if policy.concurrency > 1 else PING_MS
@@ -68,10 +79,14 @@ class FunctionCost:
     cost: Decimal
     ping_cost: Decimal
     provisioned_cost: Decimal
+    snapstart_cost: Decimal = Decimal(0)
+    snapstart_restores: Decimal = Decimal(0)
+    snapstart_break_even_restores: Decimal = Decimal(0)
 
     @property
     def cheaper(self) -> str:
-        return "ping" if self.ping_cost <= self.provisioned_cost else "provisioned"
+        costs = {"ping": self.ping_cost, "provisioned": self.provisioned_cost, "snapstart": self.snapstart_cost}
+        return min(costs, key=lambda method: costs[method])
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +97,9 @@ class FunctionCost:
             "monthly_cost": float(self.cost),
             "ping_cost": float(self.ping_cost),
             "provisioned_cost": float(self.provisioned_cost),
+            "snapstart_cost": float(self.snapstart_cost),
+            "snapstart_restores": float(self.snapstart_restores),
+            "snapstart_break_even_restores": float(self.snapstart_break_even_restores),
             "cheaper": self.cheaper,
         }
 
@@ -91,21 +109,42 @@ def _price(usage: Usage, sheet: PriceSheet) -> Decimal:
     return price_usage(usage, sheet, "none").total
 
 
+def snapstart_cost(policy: FunctionPolicy, stack: Stack, sheet: PriceSheet) -> tuple[Decimal, Decimal, Decimal]:
+    """(monthly cost, restores assumed, cache-only cost) of SnapStart for ``policy``'s function:
+    the live version's snapshot cached all month, and one restore per environment per window hour."""
+    memory_gb = Decimal(stack.function(policy.function).memory_mb) / 1024
+    cache = memory_gb * HOURS_PER_MONTH * 3600 * sheet.meter(SNAPSTART_CACHE).tiers[0].price
+    restores = RESTORES_PER_ENVIRONMENT_HOUR * policy.concurrency * window_hours_per_month(policy.windows)
+    restore = restores * memory_gb * sheet.meter(SNAPSTART_RESTORE).tiers[0].price
+    return (cache + restore).quantize(Decimal("0.01")), restores, cache
+
+
 def policy_costs(policy: Policy, stack: Stack, sheet: PriceSheet) -> list[FunctionCost]:
-    """Per function: the policy's monthly cost, and both methods side by side (break-even)."""
+    """Per function: the policy's monthly cost, and the three methods side by side, with the
+    number of restores a month at which SnapStart stops being cheaper than the cheaper of the
+    other two (its break-even)."""
     out = []
     for function_policy in policy.functions:
+        # Each method is priced for the same N environments over the same windows.
         ping = _price(usage_of(function_policy, stack, "ping"), sheet)
         provisioned = _price(usage_of(function_policy, stack, "provisioned"), sheet)
+        snapstart, restores, cache = snapstart_cost(function_policy, stack, sheet)
+        memory_gb = Decimal(stack.function(function_policy.function).memory_mb) / 1024
+        per_restore = memory_gb * sheet.meter(SNAPSTART_RESTORE).tiers[0].price
+        break_even = max(Decimal(0), (min(ping, provisioned) - cache) / per_restore).quantize(Decimal(1))
+        chosen = {"ping": ping, "provisioned": provisioned, "snapstart": snapstart}[function_policy.method]
         out.append(
             FunctionCost(
                 function=function_policy.function,
                 method=function_policy.method,
                 concurrency=function_policy.concurrency,
                 window_hours=window_hours_per_month(function_policy.windows),
-                cost=ping if function_policy.method == "ping" else provisioned,
+                cost=chosen,
                 ping_cost=ping,
                 provisioned_cost=provisioned,
+                snapstart_cost=snapstart,
+                snapstart_restores=restores,
+                snapstart_break_even_restores=break_even,
             )
         )
     return out

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 _MONTHS = {
     m: i
@@ -46,6 +48,24 @@ class Cron:
     def with_time(self, minute: int, hour: int) -> str:
         """The same days, at one time of day."""
         return "cron(" + " ".join((str(minute), str(hour), *self.fields[2:])) + ")"
+
+    def last_firing(self, now: datetime, timezone: str, days: int = 8) -> datetime | None:
+        """The latest time at or before ``now`` (aware) the expression fired in ``timezone``,
+        looking back ``days`` days (months and years are not checked: windows are weekly)."""
+        zone = ZoneInfo(timezone)
+        local_now = now.astimezone(zone)
+        for back in range(days + 1):
+            day = (local_now - timedelta(days=back)).date()
+            if self.days_of_week is not None and (day.isoweekday() % 7) + 1 not in self.days_of_week:
+                continue
+            if self.days_of_month is not None and day.day not in self.days_of_month:
+                continue
+            for hour in sorted(self.hours, reverse=True):
+                for minute in sorted(self.minutes, reverse=True):
+                    fired = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+                    if fired <= local_now:
+                        return fired
+        return None
 
 
 def _value(token: str, low: int, high: int, names: dict[str, int], field: str) -> int:

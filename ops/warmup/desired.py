@@ -5,15 +5,16 @@ so the template and `apply` create the same things and agree."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from infra.model import Stack
-from infra.template.names import function_name, stack_name
+from infra.template.names import LIVE_ALIAS, function_name, stack_name
 
 from ops.warmup.policy import FunctionPolicy, Policy
 
-ALIAS = "live"
+ALIAS = LIVE_ALIAS
 DIMENSION = "lambda:function:ProvisionedConcurrency"
 # Overlapping pings: each ping holds its environment this long, so N pings fired in the
 # same minute land on N different environments instead of queueing on one.
@@ -95,6 +96,9 @@ class Place:
     region: str
     account: str
     scheduler_role_arn: str = ""
+    # Physical function names by model name where they are not the stage's (the local twin's,
+    # read from its info file); empty: ``<stack>-<stage>-<function>``.
+    physical_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def group(self) -> str:
@@ -106,12 +110,16 @@ class Place:
         """Prefix of every scheduled action the policy owns."""
         return f"{stack_name(self.stack, self.stage)}-warmup-"
 
+    def physical_name(self, name: str) -> str:
+        """The deployed name of function ``name`` (model name)."""
+        return self.physical_names.get(name) or function_name(self.stack, self.stage, self.stack.function(name))
+
     def function_arn(self, name: str) -> str:
-        physical = function_name(self.stack, self.stage, self.stack.function(name))
-        return f"arn:aws:lambda:{self.region}:{self.account}:function:{physical}"
+        """The ARN of the function's ``live`` alias: what pings invoke, as the APIs do."""
+        return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.physical_name(name)}:{ALIAS}"
 
     def resource_id(self, name: str) -> str:
-        return f"function:{function_name(self.stack, self.stage, self.stack.function(name))}:{ALIAS}"
+        return f"function:{self.physical_name(name)}:{ALIAS}"
 
     def role_arn(self) -> str:
         return self.scheduler_role_arn or (
@@ -179,6 +187,8 @@ def desired_state(policy: Policy, place: Place) -> State:
     for function_policy in policy.functions:
         if function_policy.method == "ping":
             _pings(place, function_policy, state)
-        else:
+        elif function_policy.method == "provisioned":
             _provisioned(place, function_policy, state)
+        # snapstart: a property of the function's published versions (the template sets it);
+        # nothing to schedule or scale.
     return state

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from infra.model import Stack
+from infra.template.functions import snapstart_problems
 
 from ops.warmup.cron import Cron, CronError, parse
 
-Method = Literal["ping", "provisioned"]
+Method = Literal["ping", "provisioned", "snapstart"]
+METHODS = ("ping", "provisioned", "snapstart")
 DEFAULT_PATH = Path("warmup.yaml")
 # Pings keep N environments warm with N overlapping invocations; past this many, provisioned
 # concurrency is the honest tool (and usually the cheaper one, see the break-even in `plan`).
@@ -139,9 +141,11 @@ def _function(name: str, raw: Any, stack: Stack, problems: list[str]) -> Functio
     if unknown:
         problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     method = raw.get("method")
-    if method not in ("ping", "provisioned"):
-        problems.append(f"{where}.method: {method!r} must be 'ping' or 'provisioned'")
+    if method not in METHODS:
+        problems.append(f"{where}.method: {method!r} must be 'ping', 'provisioned' or 'snapstart'")
         return None
+    if method == "snapstart":
+        return _snapstart(name, raw, known[name], where, problems)
     concurrency = raw.get("concurrency", 1)
     limit = known[name].reserved_concurrency or ACCOUNT_CONCURRENCY
     if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
@@ -172,6 +176,26 @@ def _function(name: str, raw: Any, stack: Stack, problems: list[str]) -> Functio
     if len(valid) != len(windows):
         return None
     return FunctionPolicy(name, method, concurrency, tuple(valid), interval)
+
+
+def _snapstart(name: str, raw: dict[str, Any], function: Any, where: str, problems: list[str]) -> FunctionPolicy | None:
+    """SnapStart is on for every published version, all the time: no windows, no count. What
+    Lambda refuses is refused here (runtime before 3.12, ephemeral storage over 512 MB;
+    provisioned concurrency on the same function is another method, so one entry cannot ask
+    for both)."""
+    before = len(problems)
+    for problem in snapstart_problems(function):
+        problems.append(f"{where}.method: {problem}")
+    if raw.get("concurrency", 1) != 1 or "interval_minutes" in raw:
+        problems.append(
+            f"{where}: snapstart takes no concurrency or interval_minutes (every new environment "
+            "is restored from the snapshot; SnapStart cannot be combined with provisioned concurrency)"
+        )
+    if raw.get("windows", ["always"]) != ["always"]:
+        problems.append(f"{where}.windows: snapstart is on for every published version: use [always] or leave it out")
+    if len(problems) != before:
+        return None
+    return FunctionPolicy(name, "snapstart", 1, (Window(cron=None),), 5)
 
 
 def parse_policy(data: Any, stack: Stack, source: str = "") -> Policy:

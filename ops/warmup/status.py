@@ -8,6 +8,7 @@ less those of warm-up requests, over all REPORT lines less warm-ups).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -101,14 +102,22 @@ def service_name(function: Function) -> str:
     return function.environment.get("POWERTOOLS_SERVICE_NAME", function.name)
 
 
-def cold_start_rates(cloudwatch: Any, logs: Any, stack: Stack, stage: str, days: int) -> list[ColdStartRate]:
-    """Per function of the stack, over the last ``days`` days."""
+def cold_start_rates(
+    cloudwatch: Any,
+    logs: Any,
+    stack: Stack,
+    stage: str,
+    days: int,
+    physical_names: Mapping[str, str] | None = None,
+) -> list[ColdStartRate]:
+    """Per function of the stack, over the last ``days`` days. ``physical_names`` (model name
+    -> function name) replaces the stage's names, e.g. with the local twin's."""
     now = datetime.now(UTC)
     start = now - timedelta(days=days)
     end = now + timedelta(minutes=1)  # the end is exclusive and cut to whole seconds
     out = []
     for function in stack.functions:
-        physical = function_name(stack, stage, function)
+        physical = (physical_names or {}).get(function.name) or function_name(stack, stage, function)
         service = service_name(function)
         log_invocations, log_cold = _log_counts(logs, f"/aws/lambda/{physical}", start, end)
         out.append(

@@ -7,13 +7,15 @@ infra does not import ops.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from infra.model import Stack
-from infra.template.names import camel, function_id, stack_name
+from infra.template import TemplateError
+from infra.template.names import camel, function_alias_id, function_id, stack_name
 
-from ops.warmup.desired import ALIAS, DIMENSION, Place, desired_state
+from ops.warmup.desired import DIMENSION, Place, desired_state
 from ops.warmup.policy import DEFAULT_PATH, Policy, load_policy
 
 REPOSITORY_POLICY = Path(__file__).resolve().parents[2] / DEFAULT_PATH
@@ -28,7 +30,9 @@ def _sub(text: str) -> Any:
 
 def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
     """Template resources of ``policy``: schedule group, scheduler role, schedules, and for
-    provisioned concurrency a published version, the ``live`` alias and its scaling."""
+    provisioned concurrency the scaling of the ``live`` alias. Every function's version and
+    alias come from the core template (``infra.template.functions``); pings and provisioned
+    environments both target that alias, the one the APIs invoke."""
     if not policy.functions:
         return {}
     place = Place(stack, stage, _SUB_REGION, _SUB_ACCOUNT)
@@ -61,9 +65,7 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
                                 {
                                     "Effect": "Allow",
                                     "Action": "lambda:InvokeFunction",
-                                    "Resource": [
-                                        {"Fn::GetAtt": [function_id(stack.function(name)), "Arn"]} for name in pinged
-                                    ],
+                                    "Resource": [{"Ref": function_alias_id(stack.function(name))} for name in pinged],
                                 }
                             ],
                         },
@@ -84,7 +86,7 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
                 "FlexibleTimeWindow": {"Mode": "OFF"},
                 "State": "ENABLED",
                 "Target": {
-                    "Arn": {"Fn::GetAtt": [function_id(stack.function(function)), "Arn"]},
+                    "Arn": {"Ref": function_alias_id(stack.function(function))},
                     "RoleArn": {"Fn::GetAtt": [ROLE_ID, "Arn"]},
                     "Input": schedule.input,
                 },
@@ -92,17 +94,12 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
         }
     for target in state.targets.values():
         name = next(p.function for p in policy.functions if place.resource_id(p.function) == target.resource_id)
-        fid = function_id(stack.function(name))
+        if stack.function(name).snap_start:
+            raise TemplateError(
+                f"{name}: SnapStart cannot be combined with provisioned concurrency (Lambda refuses it)"
+            )
+        alias = function_alias_id(stack.function(name))
         actions = [a for a in state.actions.values() if a.resource_id == target.resource_id]
-        out[f"{fid}Version"] = {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": fid}}}
-        out[f"{fid}LiveAlias"] = {
-            "Type": "AWS::Lambda::Alias",
-            "Properties": {
-                "FunctionName": {"Ref": fid},
-                "Name": ALIAS,
-                "FunctionVersion": {"Fn::GetAtt": [f"{fid}Version", "Version"]},
-            },
-        }
         properties: dict[str, Any] = {
             "ServiceNamespace": "lambda",
             "ScalableDimension": DIMENSION,
@@ -120,12 +117,28 @@ def resources_for(policy: Policy, stack: Stack, stage: str) -> dict[str, Any]:
                 }
                 for a in actions
             ]
-        out[f"{fid}ProvisionedConcurrency"] = {
+        out[f"{function_id(stack.function(name))}ProvisionedConcurrency"] = {
             "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
-            "DependsOn": [f"{fid}LiveAlias"],
+            "DependsOn": [alias],
             "Properties": properties,
         }
     return out
+
+
+def with_snapstart(stack: Stack, policy: Policy) -> Stack:
+    """``stack`` with SnapStart on for every function the policy gives ``method: snapstart``
+    (the function's own property, so infra's function resource carries it)."""
+    chosen = {p.function for p in policy.functions if p.method == "snapstart"}
+    if not chosen:
+        return stack
+    return replace(stack, functions=tuple(replace(f, snap_start=f.name in chosen) for f in stack.functions))
+
+
+def repository_snapstart(stack: Stack) -> Stack:
+    """``with_snapstart`` for the repository's warmup.yaml (unchanged without one)."""
+    if not REPOSITORY_POLICY.exists():
+        return stack
+    return with_snapstart(stack, load_policy(REPOSITORY_POLICY, stack))
 
 
 def warmup_contributor(stack: Stack, stage: str) -> dict[str, Any]:

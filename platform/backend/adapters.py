@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from backend.realtime.fanout import Fanout
 from backend.realtime.sender import ConnectionSender, ManagementApiSender
 from backend.settings import get_settings
+from backend.snapstart import after_restore
 
 
 @dataclass
@@ -30,6 +31,16 @@ def fanout() -> Fanout:
     if _current.fanout is None:
         _current.fanout = Fanout(get_settings().fanout_pool_size)
     return _current.fanout
+
+
+@after_restore
+def _new_pool_and_connections() -> None:
+    # The snapshot's fan-out threads and management-API connections belong to the snapshot:
+    # each restored environment builds its own on first use.
+    if _current.fanout is not None:
+        _current.fanout.close()
+    _current.sender = None
+    _current.fanout = None
 
 
 def use(*, sender: ConnectionSender | None = None, fanout: Fanout | None = None) -> None:

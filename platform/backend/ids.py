@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ulid import ULID
+from ulid import ULID, ValueProvider
+
+from backend.snapstart import after_restore
 
 _ULID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 
@@ -12,6 +14,13 @@ _ULID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 def new_id() -> str:
     """A new ULID string (message, conversation and upload ids)."""
     return str(ULID())
+
+
+@after_restore
+def fresh_provider() -> None:
+    """Forget the last timestamp and randomness: copies restored from one snapshot would
+    otherwise continue the same monotonic sequence and issue identical ids."""
+    ULID.provider = ValueProvider()
 
 
 def is_id(value: str) -> bool:

@@ -49,6 +49,11 @@ class Settings(BaseModel):
     # Per-user rate limits (per minute; 0 turns a limit off).
     send_rate_per_minute: int = Field(120, alias="SEND_RATE_PER_MINUTE", ge=0)
     call_start_rate_per_minute: int = Field(10, alias="CALL_START_RATE_PER_MINUTE", ge=0)
+    # The canary: the public endpoints it probes (set for scheduled functions by the template,
+    # by the local twin for its own) and how long each probe may take.
+    rest_api_url: str = Field("", alias="REST_API_URL")
+    websocket_url: str = Field("", alias="WEBSOCKET_URL")
+    canary_timeout_s: float = Field(5.0, alias="CANARY_TIMEOUT_SECONDS", gt=0, le=15)
     # Browser origins allowed by CORS (comma separated); the first is the primary one.
     cors_allow_origins: str = Field("http://localhost:8081", alias="CORS_ALLOW_ORIGINS")
 

@@ -56,8 +56,15 @@ class Function:
     timeout_s: int = 10
     architecture: Architecture = "arm64"
     reserved_concurrency: int | None = None
+    # An EventBridge Scheduler expression (``rate(1 minute)``, ``cron(...)``) that invokes the
+    # function on its own, with no user traffic (the canary); the local twin invokes it too.
+    schedule: str | None = None
     # Lambda runtime identifier; the deploy zip's wheels are built for its Python version.
     runtime: str = "python3.12"
+    # /tmp size; SnapStart refuses more than 512 MB (the default).
+    ephemeral_storage_mb: int = 512
+    # Snapshot published versions (SnapStart); set from the warm-up policy (`method: snapstart`).
+    snap_start: bool = False
     environment: dict[str, str] = field(default_factory=dict)
     rest_routes: tuple[RestRoute, ...] = ()
     websocket_routes: tuple[WebSocketRoute, ...] = ()

@@ -154,10 +154,26 @@ NOTIFIER_FUNCTION = Function(
     description="Turns CloudWatch alarm notifications (SNS) into readable webhook and email messages",
     memory_mb=256,
     timeout_s=30,
+    # Alarms fire when something is overloaded, often the account's concurrency itself: the
+    # notifier keeps a few instances of its own so the page still goes out.
+    reserved_concurrency=5,
     # Its email topic ("<alarm topic>-email") and webhook parameter ("/<alarm topic>/webhook-url")
     # are backend/notifications/config.py's defaults; alarms/template.py creates the topic and
     # grants publishing to it and reading the parameter.
     environment={"POWERTOOLS_SERVICE_NAME": "notifier"},
+    permissions=(),
+)
+
+CANARY_FUNCTION = Function(
+    name="canary",
+    handler="backend.handlers.canary.handler",
+    description="Outage canary: GET /health and a WebSocket connect every minute, recorded as metrics",
+    memory_mb=256,
+    timeout_s=20,
+    # Runs every minute whatever the traffic: a total outage at 3 a.m. still pages.
+    schedule="rate(1 minute)",
+    # It only calls the public APIs (their URLs are in its environment): no AWS permission.
+    environment={"POWERTOOLS_SERVICE_NAME": "canary"},
     permissions=(),
 )
 
@@ -175,7 +191,7 @@ TABLE = Table(
 STACK = Stack(
     name="chat-platform",
     metrics_namespace=METRICS_NAMESPACE,
-    functions=(AUTH_FUNCTION, CHAT_FUNCTION, WEBSOCKET_FUNCTION, CALL_FUNCTION, NOTIFIER_FUNCTION),
+    functions=(AUTH_FUNCTION, CHAT_FUNCTION, WEBSOCKET_FUNCTION, CALL_FUNCTION, NOTIFIER_FUNCTION, CANARY_FUNCTION),
     table=TABLE,
     bucket=Bucket(logical_name="MediaBucket"),
     user_pool=UserPool(logical_name="UserPool", client_name="mobile"),

@@ -31,7 +31,7 @@ def test_each_function_gets_its_own_environment_and_a_lambda_context(probe_twin:
     assert context["function_name"] == "chat-platform-probe"
     assert context["memory_limit_in_mb"] == 256
     assert 0 < context["remaining_ms"] <= 2000
-    assert context["invoked_function_arn"].endswith(":function:chat-platform-probe")
+    assert context["invoked_function_arn"].endswith(":function:chat-platform-probe:live")
     assert answer.headers["x-probe"] == "yes"
 
 

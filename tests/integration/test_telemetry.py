@@ -94,7 +94,7 @@ def test_logs_per_function_with_start_end_report_and_init_duration(probe_twin: T
 
     _eventually(lambda: any(m.startswith(f"REPORT RequestId: {request_id}") for m in events()), probe_twin)
     messages = events()
-    assert f"START RequestId: {request_id} Version: $LATEST" in messages
+    assert f"START RequestId: {request_id} Version: 1" in messages
     assert f"END RequestId: {request_id}" in messages
     assert any("Init Duration:" in m for m in messages if m.startswith("REPORT"))
     report = next(m for m in messages if m.startswith(f"REPORT RequestId: {request_id}"))

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from infra import STACK
 from typer.testing import CliRunner
 
 from ops.cli import app
+from tests.support.deployed_stage import deploy_stage
 from tests.support.moto_server import client, moto_server
 
 POLICY = """
@@ -50,8 +52,13 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout if "--format" in args else result.output
 
 
+def _deployed(endpoint: str, stage: str, **options: object) -> None:
+    deploy_stage(lambda service: client(service, endpoint), STACK, stage, **options)  # type: ignore[arg-type]
+
+
 def test_plan_apply_idempotent_drift_and_repair(endpoint: str, policy: Path) -> None:
     common = ["--policy", str(policy), "--endpoint-url", endpoint, "--stage", "itest"]
+    _deployed(endpoint, "itest")
     code, out = _run("plan", *common, "--format", "json")
     assert code == 0, out
     planned = json.loads(out)
@@ -93,6 +100,7 @@ def test_plan_apply_idempotent_drift_and_repair(endpoint: str, policy: Path) -> 
 
 def test_a_changed_policy_updates_and_deletes(endpoint: str, policy: Path, tmp_path: Path) -> None:
     common = ["--endpoint-url", endpoint, "--stage", "itest2"]
+    _deployed(endpoint, "itest2")
     assert _run("apply", "--policy", str(policy), *common, "--yes")[0] == 0
     smaller = tmp_path / "smaller.yaml"
     smaller.write_text(
@@ -162,3 +170,13 @@ def test_status_reports_cold_start_rate(endpoint: str, policy: Path) -> None:
     # 4 cold starts over 110 invocations less 10 warm-up pings
     assert chat["user_invocations"] == 100
     assert chat["cold_start_rate"] == 0.04
+
+
+def test_verify_fails_when_the_apis_do_not_invoke_the_warmed_alias(endpoint: str, policy: Path) -> None:
+    common = ["--policy", str(policy), "--endpoint-url", endpoint, "--stage", "itest5"]
+    _deployed(endpoint, "itest5", qualifier=None)
+    assert _run("apply", *common, "--yes")[0] == 0
+    code, out = _run("verify", *common)
+    assert code == 1
+    assert "invokes chat-platform-itest5-chat ($LATEST), not the 'live' alias" in out
+    assert "drift" not in out  # the schedules match; the warm-up just misses users

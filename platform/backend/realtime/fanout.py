@@ -46,6 +46,10 @@ class Fanout:
     def __init__(self, pool_size: int) -> None:
         self._pool = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="fanout")
 
+    def close(self) -> None:
+        """Stop the pool's threads (idle ones at once; none are busy between invocations)."""
+        self._pool.shutdown(wait=False)
+
     def deliver(
         self,
         sender: ConnectionSender,

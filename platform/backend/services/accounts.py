@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from backend import clock
 from backend.errors import AppError, Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from backend.settings import Settings, get_settings
+from backend.snapstart import after_restore
 from backend.store import profiles
 from backend.store.table import Table
 
@@ -23,6 +24,9 @@ def cognito_client() -> Any:
     """The process's Cognito client."""
     config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=2, read_timeout=5)
     return boto3.client("cognito-idp", region_name=get_settings().region, config=config)
+
+
+after_restore(cognito_client.cache_clear)  # restored copies must not share the snapshot's connections
 
 
 class InvalidCredentials(Unauthorized):

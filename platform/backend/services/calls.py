@@ -49,6 +49,7 @@ def _notify(table: Table, call: Item, status_event: str, exclude_connection: str
         call["participants"],
         events.call_event(status_event, _view(call)),
         exclude_connection=exclude_connection,
+        kind="call",
     )
 
 

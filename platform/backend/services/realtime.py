@@ -44,20 +44,36 @@ def push_to(table: Table, targets: list[Target], event: dict[str, Any], *, kind:
         connections.delete(table, target.connection_id, target.user_id)
 
     report = adapters.fanout().deliver(adapters.sender(), targets, event, on_gone=forget)
+    record(report, targets, event, kind)
+    return report
+
+
+def record(report: Report, targets: list[Target], event: dict[str, Any], kind: str) -> None:
+    """The metrics of one push. Deliveries, failures and latency are emitted for every push,
+    whatever its kind, so that a failure rate divides failures by the posts they were part of
+    and every fanning-out function has a latency; messages also count as MessagesDelivered
+    (the business KPI)."""
+    if not targets:
+        return
     if report.gone:
         metrics.add_metric(name="StaleConnectionsRemoved", unit=MetricUnit.Count, value=len(report.gone))
+    metrics.add_metric(name="FanoutDeliveries", unit=MetricUnit.Count, value=report.delivered)
+    metrics.add_metric(name="FanoutFailures", unit=MetricUnit.Count, value=len(report.failed))
+    metrics.add_metric(name="FanoutLatency", unit=MetricUnit.Milliseconds, value=report.seconds * 1000)
+    if kind == "message":
+        metrics.add_metric(name="MessagesDelivered", unit=MetricUnit.Count, value=report.delivered)
     if report.failed:
-        metrics.add_metric(name="FanoutFailures", unit=MetricUnit.Count, value=len(report.failed))
         logger.warning(
             "fan-out failures",
-            extra={"event_type": event.get("type"), "failed": len(report.failed), "targets": len(targets)},
+            extra={
+                "event_type": event.get("type"),
+                "kind": kind,
+                "failed": len(report.failed),
+                "targets": len(targets),
+            },
         )
-    if kind == "message" and targets:
-        metrics.add_metric(name="MessagesDelivered", unit=MetricUnit.Count, value=report.delivered)
-        metrics.add_metric(name="FanoutLatency", unit=MetricUnit.Milliseconds, value=report.seconds * 1000)
-    return report
 
 
 def reply(connection_id: str, user_id: str, event: dict[str, Any], table: Table) -> None:
     """Send ``event`` to one connection (the caller's own)."""
-    push_to(table, [Target(connection_id, user_id)], event)
+    push_to(table, [Target(connection_id, user_id)], event, kind="reply")

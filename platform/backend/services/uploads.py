@@ -20,6 +20,7 @@ from backend.services.conversations import require_membership
 from backend.services.messages import attachment_prefix
 from backend.services.profiles import avatar_prefix
 from backend.settings import Settings, get_settings
+from backend.snapstart import after_restore
 from backend.store import calls, uploads
 from backend.store.table import Table
 
@@ -48,6 +49,9 @@ def s3_client() -> Any:
     """The process's S3 client (SigV4, as presigned POST policies need)."""
     settings = get_settings()
     return boto3.client("s3", region_name=settings.region, config=Config(signature_version="s3v4"))
+
+
+after_restore(s3_client.cache_clear)  # restored copies must not share the snapshot's connections
 
 
 def recording_prefix(call_id: str) -> str:

@@ -17,6 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from backend.settings import get_settings
+from backend.snapstart import after_restore
 
 Item = dict[str, Any]
 
@@ -215,3 +216,10 @@ def dynamodb_client() -> Any:
 def get_table() -> Table:
     """The process's table."""
     return Table(dynamodb_client(), get_settings().table_name)
+
+
+@after_restore
+def _new_connections() -> None:
+    # Restored copies must not share the snapshot's connection pool.
+    get_table.cache_clear()
+    dynamodb_client.cache_clear()

@@ -42,8 +42,15 @@ def connect(event: dict[str, Any], verifier: TokenVerifier) -> dict[str, Any]:
     try:
         claims = verifier.verify(query.get("token"))
     except TokenRefused as refused:
-        logger.info("connection refused", extra={"reason": refused.reason})
         tracer.put_annotation("outcome", "unauthorized")
+        if query.get("canary") == "1" and not query.get("token"):
+            # The outage canary's tokenless probe: refused as expected, not a failing client.
+            logger.info("canary probe refused as expected")
+            return UNAUTHORIZED
+        logger.info("connection refused", extra={"reason": refused.reason})
+        # API Gateway records a refused $connect only as an IntegrationError: count it here so
+        # the websocket_connects_refused_rate alarm can watch it.
+        metrics.add_metric(name="ConnectsRefused", unit=MetricUnit.Count, value=1)
         return UNAUTHORIZED
     except KeysUnavailable:
         logger.warning("connection refused: signing keys unavailable")
@@ -88,20 +95,27 @@ def _typing(table: Table, caller: Caller, connection_id: str, frame: TypingFrame
     require_membership(table, frame.conversationId, caller.user_id)
     conversation = conversations.get(table, frame.conversationId)
     others = [p for p in (conversation or {}).get("participants", []) if p != caller.user_id]
-    realtime.push(table, others, events.typing(frame.conversationId, caller.user_id))
+    realtime.push(table, others, events.typing(frame.conversationId, caller.user_id), kind="typing")
 
 
 def _mark_read(table: Table, caller: Caller, connection_id: str, frame: MarkReadFrame) -> None:
     messages.mark_read(table, caller, frame.conversationId, frame.messageId)
     conversation = conversations.get(table, frame.conversationId)
     others = [p for p in (conversation or {}).get("participants", []) if p != caller.user_id]
-    realtime.push(table, others, events.message_read(frame.conversationId, caller.user_id, frame.messageId))
+    realtime.push(
+        table, others, events.message_read(frame.conversationId, caller.user_id, frame.messageId), kind="read"
+    )
 
 
 def _call_signal(table: Table, caller: Caller, connection_id: str, frame: CallSignalFrame) -> None:
     call = calls.signal_targets(table, caller, frame.callId)
     others = [p for p in call["participants"] if p != caller.user_id]
-    realtime.push(table, others, events.call_signal(frame.callId, caller.user_id, frame.signalType, frame.payload))
+    realtime.push(
+        table,
+        others,
+        events.call_signal(frame.callId, caller.user_id, frame.signalType, frame.payload),
+        kind="signal",
+    )
 
 
 def _ping(table: Table, caller: Caller, connection_id: str, frame: Any) -> None:

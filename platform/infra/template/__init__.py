@@ -9,7 +9,7 @@ warm-up schedules (see ``infra.template.contributors``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from infra.model import Stack
@@ -22,6 +22,7 @@ from infra.template import (
     outputs,
     parameters,
     rest_api,
+    schedules,
     table,
     topic,
     waf,
@@ -45,6 +46,7 @@ _CORE_PARTS = (
     auth.resources,
     topic.resources,
     functions.resources,
+    schedules.resources,
     rest_api.resources,
     waf.resources,
     websocket_api.resources,
@@ -84,14 +86,23 @@ def _dependencies_first(resources: dict[str, Any]) -> dict[str, Any]:
     return ordered
 
 
-def synthesize(stack: Stack, stage: str, *, contributors: Iterable[Contributor] = ()) -> dict[str, Any]:
+def synthesize(
+    stack: Stack,
+    stage: str,
+    *,
+    contributors: Iterable[Contributor] = (),
+    code_hashes: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """The CloudFormation template of ``stack`` for ``stage`` (a stage of ``stack.stages``).
 
-    ``contributors`` add their resources after the core's, in the order given. Raises
-    TemplateError when the model cannot be expressed (duplicate ids, a permission on a resource
-    the stack lacks) and KeyError for an unknown stage.
+    ``contributors`` add their resources after the core's, in the order given. ``code_hashes``
+    maps each ``CodeKey...`` parameter to the SHA-256 of the zip deployed under it; without it
+    the backend's source files are hashed, so every function's published version changes
+    exactly when its code or configuration does. Raises TemplateError when the model cannot be
+    expressed (duplicate ids, a permission on a resource the stack lacks) and KeyError for an
+    unknown stage.
     """
-    ctx = SynthContext(stack=stack, stage=stack.stage(stage))
+    ctx = SynthContext(stack=stack, stage=stack.stage(stage), code_hashes=dict(code_hashes or {}))
     resources: dict[str, Any] = {}
     for part in _CORE_PARTS:
         _merge(resources, part(ctx), part.__module__)

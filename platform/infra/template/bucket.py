@@ -40,6 +40,10 @@ def _lifecycle(ctx: SynthContext) -> dict[str, Any]:
     }
 
 
+# The id of the bucket's request-metrics configuration: the FilterId dimension of its metrics.
+BUCKET_REQUEST_METRICS_FILTER = "EntireBucket"
+
+
 def resources(ctx: SynthContext) -> dict[str, Any]:
     """The bucket (name chosen by CloudFormation: bucket names are global) and its TLS-only policy."""
     logical = ctx.stack.bucket.logical_name
@@ -67,6 +71,9 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
             },
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
             "VersioningConfiguration": {"Status": "Enabled"},
+            # Request metrics (4xxErrors, 5xxErrors, latency) exist only with a configuration;
+            # the s3_5xx_errors alarm reads them (alarms.metrics.BUCKET_REQUEST_METRICS_FILTER).
+            "MetricsConfigurations": [{"Id": BUCKET_REQUEST_METRICS_FILTER}],
             "LifecycleConfiguration": _lifecycle(ctx),
             # The web client uploads and downloads with presigned URLs straight from the browser.
             "CorsConfiguration": {

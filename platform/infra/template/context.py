@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from infra.model import Stack, StageSettings
 from infra.template import names
@@ -14,6 +15,9 @@ class SynthContext:
 
     stack: Stack
     stage: StageSettings
+    # SHA-256 of each built zip by its ``CodeKey...`` parameter (``ops deploy``); empty: the
+    # backend's source files stand in (see ``infra.template.code_hash``).
+    code_hashes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:

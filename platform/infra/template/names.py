@@ -14,12 +14,18 @@ DATA_KEY = "DataKey"
 DATA_KEY_ALIAS = "DataKeyAlias"
 ALARM_TOPIC = "AlarmTopic"
 ALARM_TOPIC_POLICY = "AlarmTopicPolicy"
+# The notifier's email topic (alarms contributor): people subscribe by email; alarms about the
+# alarm path publish to it directly.
+ALARM_EMAIL_TOPIC = "AlarmEmailTopic"
 ARTIFACT_BUCKET_PARAMETER = "ArtifactBucket"
 CORS_ORIGINS_PARAMETER = "CorsAllowOrigins"
 AUTO_CONFIRM_PARAMETER = "AutoConfirmSignups"
 DOMAIN_NAME_PARAMETER = "DomainName"
 CERTIFICATE_PARAMETER = "CertificateArn"
 HAS_CUSTOM_DOMAIN = "HasCustomDomain"
+# The alias every caller invokes (APIs, SNS, schedules, warm-up): it tracks the latest
+# published version, so provisioned concurrency or SnapStart on it serves real traffic.
+LIVE_ALIAS = "live"
 
 
 def camel(text: str) -> str:
@@ -48,9 +54,31 @@ def function_log_group_id(function: Function) -> str:
     return f"{function_id(function)}LogGroup"
 
 
+def function_alias_id(function: Function) -> str:
+    """Logical id of a function's ``live`` alias; its ``Ref`` is the alias ARN that every
+    integration, permission, subscription and schedule targets."""
+    return f"{function_id(function)}LiveAlias"
+
+
+def function_version_id(function: Function, digest: str) -> str:
+    """Logical id of the published version of ``function`` whose code and configuration hash
+    to ``digest``: a new id (a new version) exactly when either changes."""
+    return f"{function_id(function)}Version{digest}"
+
+
 def function_name(stack: Stack, stage: str, function: Function) -> str:
     """Physical name of a function in ``stage`` (``chat-platform-dev-chat``)."""
     return f"{stack_name(stack, stage)}-{function.name}"
+
+
+def rest_api_name(stack: Stack, stage: str) -> str:
+    """Name of the REST API in ``stage`` (``chat-platform-dev-rest``)."""
+    return f"{stack_name(stack, stage)}-rest"
+
+
+def websocket_api_name(stack: Stack, stage: str) -> str:
+    """Name of the WebSocket API in ``stage`` (``chat-platform-dev-ws``)."""
+    return f"{stack_name(stack, stage)}-ws"
 
 
 def table_name(stack: Stack, stage: str) -> str:

@@ -12,7 +12,7 @@ from infra.model import Function, RestRoute
 from infra.template import checkov, names
 from infra.template.context import SynthContext
 from infra.template.errors import TemplateError
-from infra.template.functions import invoke_uri, log_group
+from infra.template.functions import alias_arn, invoke_uri, log_group
 from infra.template.gateway import gateway_responses
 from infra.template.intrinsics import arn, get_att, ref, sub
 
@@ -146,7 +146,7 @@ def _permission(function: Function, source_arn: dict[str, Any]) -> dict[str, Any
         "Type": "AWS::Lambda::Permission",
         "Properties": {
             "Action": "lambda:InvokeFunction",
-            "FunctionName": ref(names.function_id(function)),
+            "FunctionName": alias_arn(function),
             "Principal": "apigateway.amazonaws.com",
             "SourceArn": source_arn,
         },
@@ -235,7 +235,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
         api.logical_name: {
             "Type": "AWS::ApiGateway::RestApi",
             "Properties": {
-                "Name": f"{ctx.prefix}-rest",
+                "Name": names.rest_api_name(ctx.stack, ctx.stage.name),
                 "Description": f"{ctx.stack.name} REST API ({ctx.stage.name})",
                 "EndpointConfiguration": {"Types": ["REGIONAL"]},
             },

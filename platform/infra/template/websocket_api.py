@@ -11,7 +11,7 @@ from infra.model import Function
 from infra.template import names
 from infra.template.context import SynthContext
 from infra.template.errors import TemplateError
-from infra.template.functions import invoke_uri, log_group
+from infra.template.functions import alias_arn, invoke_uri, log_group
 from infra.template.intrinsics import arn, get_att, ref, sub
 from infra.template.rest_api import API_GATEWAY_ACCOUNT
 
@@ -68,7 +68,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
         api: {
             "Type": "AWS::ApiGatewayV2::Api",
             "Properties": {
-                "Name": f"{ctx.prefix}-ws",
+                "Name": names.websocket_api_name(ctx.stack, ctx.stage.name),
                 "ProtocolType": "WEBSOCKET",
                 "RouteSelectionExpression": model.route_selection_expression,
             },
@@ -94,7 +94,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
                 "Type": "AWS::Lambda::Permission",
                 "Properties": {
                     "Action": "lambda:InvokeFunction",
-                    "FunctionName": ref(names.function_id(function)),
+                    "FunctionName": alias_arn(function),
                     "Principal": "apigateway.amazonaws.com",
                     "SourceArn": arn("execute-api", f"${{{api}}}/{model.stage}/{route.route_key}"),
                 },

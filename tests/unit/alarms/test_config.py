@@ -20,9 +20,15 @@ def raw() -> dict[str, Any]:
 def test_every_check_has_settings_and_a_deliberate_missing_data_rule() -> None:
     thresholds = load_thresholds("prod")
     assert set(thresholds.checks) == set(CHECKS)
-    # Counts and rates: no traffic cannot fail; latencies keep their state through silence.
+    # Counts and rates: no traffic cannot fail; latencies keep their state through silence;
+    # the canary runs whatever the traffic, so its silence is an outage.
     for key, check in thresholds.checks.items():
-        expected = "ignore" if key.endswith("_p90") else "notBreaching"
+        if key == "canary_failed":
+            expected = "breaching"
+        elif key.endswith(("_p90", "_latency")):
+            expected = "ignore"
+        else:
+            expected = "notBreaching"
         assert check.treat_missing_data == expected, key
 
 

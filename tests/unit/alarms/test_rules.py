@@ -13,7 +13,7 @@ from infra.model import WebSocketRoute
 from alarms import AlarmSet, build_alarms
 from alarms.config import load_thresholds, with_check
 from alarms.expressions import references
-from alarms.render import metric_alarm_args
+from alarms.render import composite_alarm_args, metric_alarm_args
 from alarms.spec import MAX_QUERIES
 from tests.unit.alarms.support import EXTRA_FUNCTION, with_function
 
@@ -27,7 +27,9 @@ def _checks(alarm_set: AlarmSet, function: str) -> set[str]:
 def test_every_function_gets_the_recommended_lambda_alarms(prod_alarms: AlarmSet) -> None:
     for function in STACK.functions:
         checks = _checks(prod_alarms, function.name)
-        assert {"lambda_error_rate", "lambda_throttle_rate", "lambda_duration_p90", "lambda_concurrency"} <= checks
+        assert {"lambda_error_rate", "lambda_error_count", "lambda_throttle_rate", "lambda_duration_p90"} <= checks
+        # The canary's one small instance a minute cannot crowd its limit (thresholds.yaml).
+        assert ("lambda_concurrency" in checks) == (function.name != "canary")
 
 
 def test_adding_a_function_adds_its_alarms_with_no_other_change(prod_alarms: AlarmSet) -> None:
@@ -77,9 +79,14 @@ def test_no_websocket_routes_means_no_websocket_alarms() -> None:
 def test_levels_and_the_composite(prod_alarms: AlarmSet) -> None:
     assert {a.severity for a in prod_alarms.alarms} == {"warning", "critical"}
     (health,) = prod_alarms.composites
-    critical = {a.name for a in prod_alarms.alarms if a.severity == "critical"}
+    # Every critical alarm feeds ServiceHealth, except the alarm path's own, which must not
+    # depend on the notifier that ServiceHealth notifies through.
+    critical = {a.name for a in prod_alarms.alarms if a.severity == "critical" and a.route != "alarm_path"}
     assert set(health.children) == critical
     assert health.rule.count("ALARM(") == len(critical)
+    path = {a.name for a in prod_alarms.alarms if a.route == "alarm_path"}
+    assert "chat-platform-prod-notifier-lambda-error-count-critical" in path
+    assert "chat-platform-prod-sns-sns-delivery-failures-critical" in path
 
 
 def test_every_alarm_says_what_it_means_and_what_to_do(prod_alarms: AlarmSet) -> None:
@@ -95,12 +102,33 @@ def test_every_alarm_says_what_it_means_and_what_to_do(prod_alarms: AlarmSet) ->
         assert len(spec.name) <= 255
 
 
-def test_every_alarm_notifies_on_alarm_and_ok(prod_alarms: AlarmSet) -> None:
+def test_one_notification_per_incident(prod_alarms: AlarmSet) -> None:
+    (health,) = prod_alarms.composites
+    children = set(health.children)
     for spec in prod_alarms.alarms:
-        args = metric_alarm_args(spec, "arn:topic")
-        assert args["AlarmActions"] == args["OKActions"] == ["arn:topic"]
+        args = metric_alarm_args(spec, "arn:topic", "arn:email")
+        assert args["AlarmActions"] == args["OKActions"]
         assert args["ActionsEnabled"] is True
-        assert args["TreatMissingData"] in ("notBreaching", "ignore")
+        if spec.name in children:
+            # ServiceHealth notifies for it (and lists it as a triggering child): no second message.
+            assert args["AlarmActions"] == []
+        elif spec.route == "alarm_path":
+            assert args["AlarmActions"] == ["arn:email"]  # not through the notifier
+        else:
+            assert spec.severity == "warning"
+            assert args["AlarmActions"] == ["arn:topic"]
+    composite = composite_alarm_args(health, "arn:topic")
+    assert composite["AlarmActions"] == composite["OKActions"] == ["arn:topic"]
+
+
+def test_every_alarm_notifies_someone(prod_alarms: AlarmSet) -> None:
+    (health,) = prod_alarms.composites
+    silent = [
+        s.name
+        for s in prod_alarms.alarms
+        if not metric_alarm_args(s, "arn:topic", "arn:email")["AlarmActions"] and s.name not in health.children
+    ]
+    assert silent == []
 
 
 def test_metric_math_alarms_are_well_formed(prod_alarms: AlarmSet) -> None:

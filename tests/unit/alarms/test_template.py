@@ -39,10 +39,15 @@ def test_the_target_names_what_the_template_creates(template: dict[str, Any]) ->
 def test_alarms_reference_the_stack_through_sub(template: dict[str, Any]) -> None:
     alarms = _of_type(template, "AWS::CloudWatch::Alarm")
     assert len(alarms) > 50
+    allowed = ([], [{"Fn::Sub": "${AlarmTopic}"}], [{"Fn::Sub": "${AlarmEmailTopic}"}])
     for alarm in alarms.values():
         properties = alarm["Properties"]
-        assert properties["AlarmActions"] == [{"Fn::Sub": "${AlarmTopic}"}]
-        assert properties["OKActions"] == [{"Fn::Sub": "${AlarmTopic}"}]
+        assert properties["AlarmActions"] in allowed
+        assert properties["OKActions"] == properties["AlarmActions"]
+    notifier = next(
+        a for a in alarms.values() if a["Properties"]["AlarmName"].endswith("notifier-lambda-error-count-critical")
+    )
+    assert notifier["Properties"]["AlarmActions"] == [{"Fn::Sub": "${AlarmEmailTopic}"}]
     websocket = next(
         a for a in alarms.values() if a["Properties"]["AlarmName"].endswith("websocket-execution-errors-critical")
     )
@@ -54,16 +59,19 @@ def test_the_composite_depends_on_its_children(template: dict[str, Any]) -> None
     children = {
         logical
         for logical, r in template["Resources"].items()
-        if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"]["AlarmName"].endswith("-critical")
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        and r["Properties"]["AlarmName"].endswith("-critical")
+        and r["Properties"]["AlarmActions"] == []  # critical alarms speak through the composite
     }
     assert set(composite["DependsOn"]) == children
+    assert composite["Properties"]["AlarmActions"] == [{"Fn::Sub": "${AlarmTopic}"}]
 
 
 def test_the_notifier_is_subscribed_and_may_deliver(template: dict[str, Any]) -> None:
     resources = template["Resources"]
     (subscription,) = _of_type(template, "AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Protocol"] == "lambda"
-    assert subscription["Properties"]["Endpoint"] == {"Fn::GetAtt": ["NotifierFunction", "Arn"]}
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "NotifierFunctionLiveAlias"}
     permission = resources["NotifierFunctionAlarmTopicPermission"]["Properties"]
     assert (permission["Principal"], permission["SourceArn"]) == ("sns.amazonaws.com", {"Ref": names.ALARM_TOPIC})
     email = resources[EMAIL_TOPIC]["Properties"]

@@ -285,10 +285,12 @@ def test_cli_adds_the_warmup_policy_to_every_tier(runner, export, tmp_path):
     assert with_policy.exit_code == 0, with_policy.stderr
     document = json.loads(with_policy.stdout)
     assert any(label.startswith("warm-up of chat (ping") for label in document["fixed"])
+    # The canary's schedule (rate(1 minute): 43,800 a month) is there with or without warm-up.
     for tier in document["tiers"]:
         (invocations,) = tier["services"]["scheduler"]["lines"]
-        assert invocations["quantity"] == pytest.approx(8760)
-    assert json.loads(without.stdout)["tiers"][0]["services"]["scheduler"]["lines"] == []
+        assert invocations["quantity"] == pytest.approx(8760 + 43_800)
+    (canary_only,) = json.loads(without.stdout)["tiers"][0]["services"]["scheduler"]["lines"]
+    assert canary_only["quantity"] == pytest.approx(43_800)
 
 
 def test_cli_reports_an_invalid_warmup_policy(runner, export, tmp_path):

@@ -31,29 +31,36 @@ def body_metrics(body: dict[str, Any]) -> list[MetricStat]:
     return list(found.values())
 
 
-# Which service emits which business metric (platform/backend, `metrics.add_metric`).
+# Which service emits which business metric (platform/backend, `metrics.add_metric`). Fan-out
+# metrics come from every push (services/realtime.py `record`); MessagesDelivered only from a
+# message's fan-out, which the call function never does.
+_FANOUT = ("FanoutDeliveries", "FanoutFailures", "FanoutLatency", "StaleConnectionsRemoved")
+_APP_FAILURES = ("DependencyErrors", "DependencyThrottles", "RateLimited")
 EMITTERS = {
-    "auth": ("UsersRegistered", "Logins", "LoginFailures"),
+    "auth": ("UsersRegistered", "Logins", "LoginFailures", *_APP_FAILURES),
     "chat": (
         "MessagesSent",
         "DuplicateSends",
         "ConversationsCreated",
         "UploadsRequested",
         "MessagesDelivered",
-        "FanoutLatency",
+        *_FANOUT,
+        *_APP_FAILURES,
     ),
     "websocket": (
         "MessagesSent",
         "DuplicateSends",
         "MessagesDelivered",
-        "FanoutLatency",
-        "FanoutFailures",
-        "StaleConnectionsRemoved",
+        *_FANOUT,
         "ConnectionsOpened",
         "ConnectionsClosed",
+        "ConnectsRefused",
+        "AuthKeysUnavailable",
         "FramesRefused",
+        *_APP_FAILURES,
     ),
-    "call": ("CallsStarted", "CallsAnswered", "CallsMissed", "CallsDeclined", "CallDuration", "MessagesDelivered"),
+    "call": ("CallsStarted", "CallsAnswered", "CallsMissed", "CallsDeclined", "CallDuration", *_FANOUT, *_APP_FAILURES),
+    "canary": ("CanaryRestSuccess", "CanaryRestLatency", "CanaryWebSocketSuccess", "CanaryWebSocketLatency"),
 }
 
 

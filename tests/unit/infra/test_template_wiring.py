@@ -66,7 +66,7 @@ def test_every_rest_route_has_a_method_integrated_with_its_function(dev_template
         assert method["HttpMethod"] == route.method
         integration = method["Integration"]
         assert integration["Type"] == "AWS_PROXY"
-        assert f"${{{names.function_id(function)}.Arn}}" in integration["Uri"]["Fn::Sub"], route
+        assert f"${{{names.function_alias_id(function)}}}" in integration["Uri"]["Fn::Sub"], route
 
 
 def test_authorized_routes_use_the_cognito_authorizer_and_public_ones_none(dev_template: dict[str, Any]) -> None:
@@ -93,7 +93,7 @@ def test_each_route_may_invoke_only_its_function_on_its_own_path(dev_template: d
     permissions = resources_of_type(dev_template, "AWS::Lambda::Permission")
     for route, function in STACK.rest_routes():
         permission = permissions[names.rest_method_id(STACK, route.method, route.path) + "Permission"]["Properties"]
-        assert permission["FunctionName"] == {"Ref": names.function_id(function)}
+        assert permission["FunctionName"] == {"Ref": names.function_alias_id(function)}
         expected = f"/{STACK.rest_api.stage}/{route.method}{_PARAM.sub('*', route.path)}"
         assert permission["SourceArn"]["Fn::Sub"].endswith(expected)
 
@@ -159,9 +159,9 @@ def test_every_websocket_route_is_routed_to_its_function(extended_template: dict
             assert routed["RouteKey"] == route.route_key
             integration_id = routed["Target"]["Fn::Sub"].removeprefix("integrations/${").removesuffix("}")
             uri = resources[integration_id]["Properties"]["IntegrationUri"]["Fn::Sub"]
-            assert f"${{{names.function_id(function)}.Arn}}" in uri
+            assert f"${{{names.function_alias_id(function)}}}" in uri
             permission = resources[route_id(ctx, route.route_key) + "Permission"]["Properties"]
-            assert permission["FunctionName"] == {"Ref": names.function_id(function)}
+            assert permission["FunctionName"] == {"Ref": names.function_alias_id(function)}
             assert permission["SourceArn"]["Fn::Sub"].endswith(f"/{stack.websocket_api.stage}/{route.route_key}")
 
 

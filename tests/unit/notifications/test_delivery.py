@@ -168,7 +168,7 @@ def test_the_webhook_url_is_read_from_ssm(alarm_event: dict[str, Any], receiver:
     settings = NotifierSettings(
         AWS_REGION="eu-west-1", NOTIFIER_WEBHOOK_PARAMETER="/{topic}/webhook-url", NOTIFIER_EMAIL_TOPIC="{topic}-email"
     )
-    bootstrap.webhook_url_from_parameter.cache_clear()
+    bootstrap._ssm.cache_clear()
     bootstrap._client.cache_clear()
     with mock_aws():
         boto3.client("ssm", region_name="eu-west-1").put_parameter(
@@ -183,17 +183,17 @@ def test_the_webhook_url_is_read_from_ssm(alarm_event: dict[str, Any], receiver:
         report = Notifier(bootstrap.real_channels(settings)).handle(event)
         assert report.delivered == 2
     assert len(receiver.bodies) == 1
-    bootstrap.webhook_url_from_parameter.cache_clear()
+    bootstrap._ssm.cache_clear()
     bootstrap._client.cache_clear()
 
 
 def test_a_missing_parameter_switches_the_webhook_off() -> None:
     settings = NotifierSettings(AWS_REGION="eu-west-1", NOTIFIER_EMAIL_TOPIC="")
-    bootstrap.webhook_url_from_parameter.cache_clear()
+    bootstrap._ssm.cache_clear()
     bootstrap._client.cache_clear()
     with mock_aws():
         assert bootstrap.real_channels(settings)(TOPIC) == []
-    bootstrap.webhook_url_from_parameter.cache_clear()
+    bootstrap._ssm.cache_clear()
     bootstrap._client.cache_clear()
 
 

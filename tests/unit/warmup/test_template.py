@@ -24,10 +24,10 @@ def test_template_and_apply_agree_on_names() -> None:
     assert {a["ScheduledActionName"] for a in scalable["Properties"]["ScheduledActions"]} == set(state.actions)
     assert scalable["Properties"]["ResourceId"] == "function:chat-platform-dev-call:live"
     schedule = next(r for r in resources.values() if r["Type"] == "AWS::Scheduler::Schedule")
-    assert schedule["Properties"]["Target"]["Arn"] == {"Fn::GetAtt": ["ChatFunction", "Arn"]}
+    assert schedule["Properties"]["Target"]["Arn"] == {"Ref": "ChatFunctionLiveAlias"}
     role = resources["WarmupSchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
     assert role["Action"] == "lambda:InvokeFunction"
-    assert role["Resource"] == [{"Fn::GetAtt": ["ChatFunction", "Arn"]}]
+    assert role["Resource"] == [{"Ref": "ChatFunctionLiveAlias"}]
 
 
 def test_no_policy_no_resources() -> None:
