@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from infra.model import Function, Stack
-from infra.template import names
+from infra.template import checkov, names
 from infra.template.intrinsics import arn, get_att, ref, sub
 
+from alarms.budget import for_stage
 from alarms.build import build_alarms
 from alarms.render import cloudformation_resources
 from alarms.rules.base import notifier_function
@@ -31,7 +32,7 @@ def _with_topic(pattern: str) -> str:
     return pattern.replace("{topic}", _TOPIC_NAME)
 
 
-def _delivery_policy(function: Function) -> dict[str, Any]:
+def _delivery_policy(function: Function, customer_managed_key: bool = True) -> dict[str, Any]:
     statements: list[dict[str, Any]] = []
     email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
     if email_topic:
@@ -51,6 +52,8 @@ def _delivery_policy(function: Function) -> dict[str, Any]:
                 ),
             }
         )
+    if not customer_managed_key:
+        return _policy(function, statements)
     statements.append(
         {
             "Sid": "UseDataKeyThroughSnsAndSsm",
@@ -64,6 +67,10 @@ def _delivery_policy(function: Function) -> dict[str, Any]:
             },
         }
     )
+    return _policy(function, statements)
+
+
+def _policy(function: Function, statements: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "Type": "AWS::IAM::Policy",
         "Properties": {
@@ -74,13 +81,15 @@ def _delivery_policy(function: Function) -> dict[str, Any]:
     }
 
 
-def notification_resources(stack: Stack) -> dict[str, Any]:
+def notification_resources(stack: Stack, stage: str | None = None) -> dict[str, Any]:
     """The notifier's subscription to the alarm topic, SNS's permission to invoke it, its
     asynchronous-invocation settings, the email topic it publishes readable messages to, and
     the extra permissions delivery needs. Nothing when the model has no notifier."""
     function = notifier_function(stack)
     if function is None:
         return {}
+    # The stage's cost profile may do without the stack's key (infra.model.CostProfile).
+    own_key = stack.stage(stage).cost.customer_managed_key if stage is not None else True
     function_id = names.function_id(function)
     email_topic = function.environment.get(EMAIL_TOPIC_SETTING, DEFAULT_EMAIL_TOPIC)
     invoke_config: dict[str, Any] = {
@@ -120,7 +129,7 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
             "DependsOn": [names.function_alias_id(function)],
             "Properties": invoke_config,
         },
-        f"{function_id}DeliveryPolicy": _delivery_policy(function),
+        f"{function_id}DeliveryPolicy": _delivery_policy(function, own_key),
     }
     if email_topic:
         out[EMAIL_TOPIC] = {
@@ -128,9 +137,11 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
             "Properties": {
                 "TopicName": sub(_with_topic(email_topic)),
                 "DisplayName": "Chat platform alarms",
-                "KmsMasterKeyId": ref(names.DATA_KEY),
+                **({"KmsMasterKeyId": ref(names.DATA_KEY)} if own_key else {}),
             },
         }
+        if not own_key:
+            checkov.with_skips(out[EMAIL_TOPIC], "CKV_AWS_26")
         out[f"{EMAIL_TOPIC}Policy"] = {
             "Type": "AWS::SNS::TopicPolicy",
             "Properties": {
@@ -164,7 +175,8 @@ def notification_resources(stack: Stack) -> dict[str, Any]:
 
 
 def alarm_resources(stack: Stack, stage: str) -> dict[str, Any]:
-    """Template contributor: every alarm of ``stage`` plus the notification path."""
-    resources = cloudformation_resources(build_alarms(stack, stage))
-    resources.update(notification_resources(stack))
+    """Template contributor: the alarms ``stage``'s cost profile keeps (``alarms.budget``) plus
+    the notification path."""
+    resources = cloudformation_resources(for_stage(build_alarms(stack, stage), stack, stage))
+    resources.update(notification_resources(stack, stage))
     return resources

@@ -9,7 +9,7 @@ from alarms.config import Thresholds, load_thresholds
 from alarms.spec import AlarmSet
 from alarms.target import Target, template_target
 from dashboards import alarm_states, cost, function, overview
-from dashboards.context import DashboardContext
+from dashboards.context import DashboardContext, consolidated
 from dashboards.widgets import Dashboard
 
 
@@ -36,11 +36,9 @@ def build_dashboards(
     thresholds: Thresholds | None = None,
     alarm_set: AlarmSet | None = None,
 ) -> list[Dashboard]:
-    """The overview, one dashboard per function, the cost and the alarm-states dashboards."""
+    """The overview, one dashboard per function, the cost and the alarm-states dashboards; only
+    the overview, cost and alarm states (CloudWatch's 3 free dashboards) when the stage's cost
+    profile consolidates them (the overview has a row per function already)."""
     ctx = context(stack, stage, target=target, thresholds=thresholds, alarm_set=alarm_set)
-    return [
-        overview.dashboard(ctx),
-        *(function.dashboard(ctx, f) for f in stack.functions),
-        cost.dashboard(ctx),
-        alarm_states.dashboard(ctx),
-    ]
+    per_function = [] if consolidated(stack, stage) else [function.dashboard(ctx, f) for f in stack.functions]
+    return [overview.dashboard(ctx), *per_function, cost.dashboard(ctx), alarm_states.dashboard(ctx)]

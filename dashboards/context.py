@@ -21,6 +21,12 @@ def function_suffix(function: Function) -> str:
     return f"function-{function.name}"
 
 
+def consolidated(stack: Stack, stage: str) -> bool:
+    """Whether ``stage``'s cost profile keeps only the 3 free dashboards (overview, cost, alarm
+    states) instead of one more per function; an unknown stage (a twin's) keeps them all."""
+    return any(s.name == stage and s.cost.consolidated_dashboards for s in stack.stages)
+
+
 @dataclass(frozen=True)
 class DashboardContext:
     """The stack model, its target, and the alarm set whose thresholds the graphs draw."""

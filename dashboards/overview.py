@@ -27,7 +27,7 @@ from alarms.metrics import (
 )
 from alarms.spec import AlarmSpec
 from dashboards import cost, lambda_graphs
-from dashboards.context import ALARMS, COST, OVERVIEW, DashboardContext, function_suffix
+from dashboards.context import ALARMS, COST, OVERVIEW, DashboardContext, consolidated, function_suffix
 from dashboards.graphs import alarm_graph, alarm_series, ident, metric_line, thresholds
 from dashboards.widgets import AlarmStatus, Dashboard, Expr, Graph, Line, Section, Text
 
@@ -49,7 +49,10 @@ def alarm_status_widgets(ctx: DashboardContext, names: list[str], title: str, wi
 
 def _header(ctx: DashboardContext) -> Text:
     stack, target = ctx.stack, ctx.target
-    functions = " ".join(f"[{f.name}]({ctx.dashboard_link(function_suffix(f))})" for f in stack.functions)
+    if consolidated(stack, target.stage):
+        functions = "one row each below"
+    else:
+        functions = " ".join(f"[{f.name}]({ctx.dashboard_link(function_suffix(f))})" for f in stack.functions)
     return Text(
         f"# {stack.name} ({target.stage}): overview\n"
         f"Generated from the stack model by `ops dashboards` (edits made in the console are overwritten). "

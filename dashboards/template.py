@@ -8,12 +8,17 @@ from typing import Any
 
 from infra.model import Stack
 
+from alarms.budget import for_stage
+from alarms.build import build_alarms
 from alarms.target import template_target
 from dashboards.build import build_dashboards
 from dashboards.render import cloudformation_resources, render
 
 
 def dashboard_resources(stack: Stack, stage: str) -> dict[str, Any]:
-    """Template contributor: every dashboard of ``stage``."""
+    """Template contributor: every dashboard of ``stage``, showing the alarms its cost profile
+    deploys (``alarms.budget``)."""
     target = template_target(stack, stage)
-    return cloudformation_resources(render(build_dashboards(stack, stage, target=target), target.region))
+    alarm_set = for_stage(build_alarms(stack, stage, target=target), stack, stage)
+    dashboards = build_dashboards(stack, stage, target=target, alarm_set=alarm_set)
+    return cloudformation_resources(render(dashboards, target.region))

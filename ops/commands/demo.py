@@ -40,6 +40,8 @@ def project_cost(twin: Twin, users: int, console: Console) -> None:
                 region="us-east-1",
                 days=1,
                 active_users=float(users),
+                # The twin is provisioned from the dev stage's model: its template's idle lines.
+                stage="dev",
             )
     except typer.Exit as done:
         if done.exit_code:

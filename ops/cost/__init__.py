@@ -3,10 +3,10 @@ usage metrics (see docs/cost.md).
 
 From the data in to the report out:
 
-- ``prices.yaml`` / :mod:`ops.cost.price_sheet`: the versioned price sheet and its loader;
+- ``prices.yaml`` / :mod:`kit.price_sheet`: the versioned price sheet and its loader;
   :mod:`ops.cost.price_list` rebuilds it from the AWS Price List API.
-- :mod:`ops.cost.usage`: one month of usage (the ``--usage`` YAML file).
-- :mod:`ops.cost.pricing`, :mod:`ops.cost.tiered_price`, :mod:`ops.cost.bill`: the pricing
+- :mod:`kit.usage`: one month of usage (the ``--usage`` YAML file).
+- :mod:`kit.pricing`, :mod:`kit.tiered_price`, :mod:`kit.bill`: the pricing
   engine (tiers, free tier, 32 KB metering) and the priced month.
 - :mod:`ops.cost.metrics_export`, :mod:`ops.cost.cloudwatch`, :mod:`ops.cost.series`: usage
   metrics in, summarised per series.

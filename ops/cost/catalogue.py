@@ -7,6 +7,9 @@ are read the same way.
 Series are matched to the stack model by physical name: a function ``chat`` matches a
 ``FunctionName`` of ``chat`` or ``<anything>-chat`` (``chat-platform-chat`` in the local twin),
 the table ``ChatTable`` a ``TableName`` ending in ``-chattable``, and so on, case-insensitively.
+The REST API's ``ApiName`` is the one the template gives it (``infra.template.names.rest_api_name``,
+``chat-platform-dev-rest``) in any of the model's stages, or the local twin's
+(``chat-platform-RestApi``, ending in the model's logical name).
 WebSocket metrics carry only the API id, so every WebSocket API in the data counts.
 """
 
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from infra.model import Stack
+from infra.template import names
 
 Resource = Literal["function", "rest_api", "websocket_api", "table", "bucket", "log_group"]
 Combine = Literal["first", "all"]
@@ -25,6 +29,10 @@ Combine = Literal["first", "all"]
 ACTIVE_USERS = "ActiveUsers"
 WARMUP_PINGS = "WarmupPings"
 CONNECTION_MINUTES = "ConnectionMinutes"
+# What the store writes (backend/store/sizes.py) and the sizes uploads declare (services/uploads.py).
+STORED_BYTES = "StoredBytes"
+INDEXED_BYTES = "IndexedBytes"
+UPLOAD_BYTES = "UploadBytesRequested"
 GAUGES = frozenset({"BucketSizeBytes", ACTIVE_USERS})
 LAMBDA_LOG_PREFIX = "/aws/lambda/"
 
@@ -145,7 +153,11 @@ def resource_of(entry: WantedMetric, dimensions: Mapping[str, str], stack: Stack
     if entry.resource == "rest_api":
         name = dimensions.get("ApiName", "")
         stage = dimensions.get("Stage", stack.rest_api.stage)
-        known = matches_name(name, stack.rest_api.logical_name) or name.lower() == stack.name.lower()
+        known = (
+            matches_name(name, stack.rest_api.logical_name)
+            or name.lower() == stack.name.lower()
+            or name.lower() in rest_api_names(stack)
+        )
         return "rest" if known and stage == stack.rest_api.stage else None
     if entry.resource == "websocket_api":
         stage = dimensions.get("Stage", stack.websocket_api.stage)
@@ -153,6 +165,11 @@ def resource_of(entry: WantedMetric, dimensions: Mapping[str, str], stack: Stack
     if entry.resource == "table":
         return "table" if matches_name(dimensions.get("TableName", ""), stack.table.logical_name) else None
     return "bucket" if matches_name(dimensions.get("BucketName", ""), stack.bucket.logical_name) else None
+
+
+def rest_api_names(stack: Stack) -> frozenset[str]:
+    """The REST API's physical names in the template, one per stage of the model (lower case)."""
+    return frozenset(names.rest_api_name(stack, stage.name).lower() for stage in stack.stages)
 
 
 def _function(physical: str, stack: Stack) -> str | None:

@@ -2,6 +2,10 @@
 
 Exit codes: 0 done; 1 a tier is over its ``--budget``; 2 bad input (the message names the
 file, key or option); 3 AWS could not be reached or refused a call.
+
+Each command imports what it needs when it runs (boto3 only to reach AWS, pandas only to
+read metrics, the template's contributors only to price a stage): the process's start is part
+of what a user waits for (tests/bench/test_cost_bench.py).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -22,6 +27,7 @@ from ops.conventions import (
     OutputOption,
     ProfileOption,
     RegionOption,
+    StageOption,
     TabularFormatOption,
     connect,
     emit,
@@ -36,7 +42,7 @@ from ops.cost.user_tiers import DEFAULT_TIERS
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from ops.cost.price_sheet import PriceSheet
+    from kit.price_sheet import PriceSheet
 
 app = ops_app("The monthly AWS bill: price explicit usage, or project it per user tier from usage metrics.")
 prices_app = ops_app("The versioned price sheet: show it, or rebuild it from the AWS Price List API.")
@@ -110,10 +116,10 @@ def estimate(
     prices: PricesOption = None,
 ) -> None:
     """Price one month of explicit usage."""
-    from ops.cost.price_sheet import load_price_sheet
-    from ops.cost.pricing import price_usage
+    from kit.price_sheet import load_price_sheet
+    from kit.pricing import price_usage
+    from kit.usage import load_usage
     from ops.cost.reports import render_bill
-    from ops.cost.usage import load_usage
 
     sheet = load_price_sheet(prices)
     bill = price_usage(load_usage(usage), sheet, free_tier.value)
@@ -157,19 +163,7 @@ def project_command(
     cognito_plan: Annotated[
         Plan, typer.Option("--cognito-plan", help="The user pool's feature plan.")
     ] = Plan.essentials,
-    dashboards: Annotated[
-        int | None,
-        typer.Option("--dashboards", min=0, help="Dashboards (default: counted in CloudWatch, else the kit's layout)."),
-    ] = None,
-    alarms: Annotated[
-        int | None,
-        typer.Option(
-            "--alarms", min=0, help="Standard alarms (default: counted in CloudWatch, else the kit's layout)."
-        ),
-    ] = None,
-    high_resolution_alarms: Annotated[
-        int | None, typer.Option("--high-resolution-alarms", min=0, help="High-resolution alarms.")
-    ] = None,
+    stage: StageOption = "prod",
     minutes_per_connection: Annotated[
         float,
         typer.Option(
@@ -187,15 +181,17 @@ def project_command(
     ] = None,
     no_warmup: Annotated[bool, typer.Option("--no-warmup", help="Leave the warm-up policy out.")] = False,
 ) -> None:
-    """Project the monthly bill of each user tier from usage metrics."""
+    """Project the monthly bill of each user tier from usage metrics; every tier also pays the idle
+    resources (dashboards, alarms, WAF, key...) of the --stage's template (default prod)."""
     from infra import STACK
 
+    from kit.price_sheet import load_price_sheet
     from ops.cost.catalogue import GAUGES
-    from ops.cost.cloudwatch import count_alarms, count_dashboards, pull_metrics
-    from ops.cost.fixed_costs import estimated_alarms, estimated_dashboards, observability_usage
+    from ops.cost.fixed_costs import observability_usage
+    from ops.cost.idle import idle_fixed_usage, template_of
+    from ops.cost.inventory import traffic_usage
     from ops.cost.metrics_export import read_metrics
     from ops.cost.observed import observe
-    from ops.cost.price_sheet import load_price_sheet
     from ops.cost.projection import ProjectionOptions, project
     from ops.cost.rates import RateAssumptions, per_user_rates
     from ops.cost.reports import render_projection
@@ -212,33 +208,23 @@ def project_command(
     sheet = load_price_sheet(prices)
     tier_list = parse_tiers(tiers)
     budgets = parse_budgets(budget or [], tier_list)
-    counted_alarms = None
+    _check_stage(stage, STACK)
     if metrics is not None:
         frame = read_metrics(metrics)
         window = None if days is None else days * 24.0
     else:
+        from ops.cost.cloudwatch import pull_metrics
+
         client = _client("cloudwatch", endpoint_url, region, profile, info_file)
         with _progress_bar("pulling metrics") as progress:
             frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
         window = (days or 14) * 24.0
-        if dashboards is None:
-            dashboards = count_dashboards(client)
-        if alarms is None or high_resolution_alarms is None:
-            counted_alarms = count_alarms(client)
     observed = observe(summarise(frame, GAUGES), STACK, window)
     rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
-    fixed = [
-        observability_usage(
-            custom_metrics=observed.custom_metrics,
-            dashboards=estimated_dashboards(STACK) if dashboards is None else dashboards,
-            alarms=alarms
-            if alarms is not None
-            else (counted_alarms.standard if counted_alarms else estimated_alarms(STACK)),
-            high_resolution_alarms=high_resolution_alarms
-            if high_resolution_alarms is not None
-            else (counted_alarms.high_resolution if counted_alarms else 0),
-        )
-    ]
+    template = template_of(STACK, stage)
+    # The app's own metrics as measured; dashboards, alarms, the key and the web ACL from the
+    # stage's template (ops.cost.inventory), never guessed or counted in the account.
+    fixed = [observability_usage(custom_metrics=observed.custom_metrics), idle_fixed_usage(STACK, stage, template)]
     # The canary runs every minute whatever the users: every tier pays for it.
     fixed += scheduled_fixed_usage(STACK)
     if not no_warmup:
@@ -250,9 +236,10 @@ def project_command(
         cognito_plan=cognito_plan.value,
         log_retention_days=log_retention_days,
         free_tier=free_tier.value,
-        point_in_time_recovery=bool(getattr(STACK.table, "point_in_time_recovery", False)),
+        point_in_time_recovery=STACK.table.point_in_time_recovery,
     )
-    projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets)
+    derived = [partial(traffic_usage, template)]
+    projection = project(rates, STACK, tier_list, sheet, options, fixed, budgets, derived=derived)
     text = render_projection(projection, fmt)
     emit_text(text, output)
     over = [
@@ -261,6 +248,32 @@ def project_command(
     ]
     if over:
         raise Failed(*over)
+
+
+def _check_stage(stage: str, stack: Any) -> None:
+    known = [s.name for s in stack.stages]
+    if stage not in known:
+        raise OptionError(f"--stage: unknown stage {stage!r} (known: {', '.join(known)})")
+
+
+@app.command("idle")
+def idle_command(
+    stage: StageOption,
+    free_tier: FreeTierOption = FreeTier.always,
+    fmt: ReportFormatOption = "table",
+    output: OutputOption = None,
+    prices: PricesOption = None,
+) -> None:
+    """Price STAGE's month with zero users, from its synthesized template: every line with its meter."""
+    from infra import STACK
+
+    from kit.price_sheet import load_price_sheet
+    from ops.cost.idle import idle_month
+    from ops.cost.reports.idle import RENDERERS
+
+    _check_stage(stage, STACK)
+    month = idle_month(STACK, stage, load_price_sheet(prices), free_tier.value)
+    emit_text(RENDERERS[fmt](month), output)
 
 
 @app.command("export-metrics")
@@ -296,7 +309,7 @@ def export_metrics(
 @prices_app.command("show")
 def prices_show(prices: PricesOption = None, fmt: TabularFormatOption = "table", output: OutputOption = None) -> None:
     """List every meter of the price sheet with its price, free tier, date and source."""
-    from ops.cost.price_sheet import load_price_sheet
+    from kit.price_sheet import load_price_sheet
 
     sheet = load_price_sheet(prices)
     rows = [
@@ -330,8 +343,8 @@ def prices_refresh(
 ) -> None:
     """Rebuild the price sheet from the AWS Price List API (pricing get_products) and write it over the sheet it
     read (--prices, else the shipped one), or to --output."""
+    from kit.price_sheet import DEFAULT_SHEET, load_price_sheet
     from ops.cost.price_list import PRICING_API_REGION, refresh_sheet, write_sheet
-    from ops.cost.price_sheet import DEFAULT_SHEET, load_price_sheet
 
     sheet = load_price_sheet(prices)
     client = _client("pricing", endpoint_url, PRICING_API_REGION, profile)

@@ -1,18 +1,13 @@
-"""The errors `ops cost` reports to a person: bad input, named precisely, never a traceback."""
+"""The errors `ops cost` reports to a person: bad input, named precisely, never a traceback.
+
+The price sheet's and usage's errors come from :mod:`kit.errors` (the shared engine raises them).
+"""
 
 from __future__ import annotations
 
+from kit.errors import CostInputError, PriceSheetError, UsageFileError
 
-class CostInputError(ValueError):
-    """Input `ops cost` cannot use; the message names the file, key or option at fault."""
-
-
-class UsageFileError(CostInputError):
-    """The ``--usage`` file is not valid usage."""
-
-
-class PriceSheetError(CostInputError):
-    """The price sheet is malformed or lacks a price the engine needs."""
+__all__ = ["CostInputError", "MetricsError", "OptionError", "PriceSheetError", "UsageFileError"]
 
 
 class MetricsError(CostInputError):

@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from infra.model import Stack
-
-from ops.cost.usage import CloudWatchUsage, Usage
-
-# Alarms per function (errors, throttles, duration) and for the APIs, table and business
-# metrics, as DESIGN.md lays out the generated alarms; used only without --alarms or CloudWatch.
-ALARMS_PER_FUNCTION = 3
-OTHER_ALARMS = 10
+from kit.usage import CloudWatchUsage, Usage
 
 
 @dataclass(frozen=True)
@@ -29,11 +22,13 @@ class FixedUsage:
 
 
 def observability_usage(
-    custom_metrics: int, dashboards: int, alarms: int, high_resolution_alarms: int = 0
+    custom_metrics: int, dashboards: int = 0, alarms: int = 0, high_resolution_alarms: int = 0
 ) -> FixedUsage:
-    """What the observability kit costs each month, whatever the traffic.
+    """What observability costs each month, whatever the traffic.
 
-    ``custom_metrics`` counts the app's EMF metrics, one per metric name and dimension set.
+    ``custom_metrics`` counts the app's EMF metrics, one per metric name and dimension set;
+    ``ops cost project`` takes dashboards and alarms from the stage's template instead
+    (:func:`ops.cost.idle.idle_fixed_usage`), so it passes only the metrics.
     """
     return FixedUsage(
         label="observability: custom metrics, dashboards, alarms",
@@ -46,13 +41,3 @@ def observability_usage(
             )
         ),
     )
-
-
-def estimated_dashboards(stack: Stack) -> int:
-    """Dashboards the kit generates: the overview, alarm status, and one per function."""
-    return 2 + len(stack.functions)
-
-
-def estimated_alarms(stack: Stack) -> int:
-    """Standard alarms the kit is expected to generate (see module constants)."""
-    return ALARMS_PER_FUNCTION * len(stack.functions) + OTHER_ALARMS

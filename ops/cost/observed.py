@@ -12,7 +12,17 @@ from dataclasses import dataclass, field, replace
 
 from infra.model import Stack
 
-from ops.cost.catalogue import ACTIVE_USERS, CONNECTION_MINUTES, WARMUP_PINGS, WantedMetric, resource_of, wanted
+from ops.cost.catalogue import (
+    ACTIVE_USERS,
+    CONNECTION_MINUTES,
+    INDEXED_BYTES,
+    STORED_BYTES,
+    UPLOAD_BYTES,
+    WARMUP_PINGS,
+    WantedMetric,
+    resource_of,
+    wanted,
+)
 from ops.cost.series import HOUR, MetricSummary, Series
 
 # Powertools' EMF dimension that names the function (POWERTOOLS_SERVICE_NAME in the model).
@@ -50,7 +60,15 @@ class ObservedUsage:
     websocket_connects: float = 0.0
     websocket_connection_minutes: float | None = None
     dynamodb_write_units: float = 0.0
+    # Writes of the table itself (its local secondary indexes included): what PITR backs up.
+    dynamodb_table_write_units: float = 0.0
     dynamodb_read_units: float = 0.0
+    # Bytes the store wrote to the table (with its LSIs) and to its GSIs (StoredBytes,
+    # IndexedBytes); None when the app does not publish them.
+    dynamodb_stored_bytes: float | None = None
+    dynamodb_indexed_bytes: float | None = None
+    # Sizes declared by upload requests (an upper bound of S3 growth without BucketSizeBytes).
+    s3_upload_bytes: float | None = None
     s3_storage_growth_bytes: float | None = None
     s3_put_requests: float = 0.0
     s3_get_requests: float = 0.0
@@ -98,7 +116,11 @@ def observe(summary: MetricSummary, stack: Stack, window_hours: float | None = N
         websocket_connects=_total(summary, stack, "apigateway.websocket_connects"),
         websocket_connection_minutes=_app_total(app_series, CONNECTION_MINUTES),
         dynamodb_write_units=_total(summary, stack, "dynamodb.write_units"),
+        dynamodb_table_write_units=_table_only(summary, stack, "dynamodb.write_units"),
         dynamodb_read_units=_total(summary, stack, "dynamodb.read_units"),
+        dynamodb_stored_bytes=_app_total(app_series, STORED_BYTES),
+        dynamodb_indexed_bytes=_app_total(app_series, INDEXED_BYTES),
+        s3_upload_bytes=_app_total(app_series, UPLOAD_BYTES),
         s3_storage_growth_bytes=_storage_growth(summary, stack, window, notes),
         s3_put_requests=_largest_filter(summary, stack, "s3.put_requests"),
         s3_get_requests=_largest_filter(summary, stack, "s3.get_requests"),
@@ -138,6 +160,14 @@ def _by_resource(summary: MetricSummary, entry: WantedMetric, stack: Stack) -> d
 
 def _total(summary: MetricSummary, stack: Stack, key: str) -> float:
     return sum(_by_resource(summary, wanted(key), stack).values())
+
+
+def _table_only(summary: MetricSummary, stack: Stack, key: str) -> float:
+    # The TableName-only series: the base table (LSI writes are consumed from the table's own
+    # capacity and reported there); GSIs report under TableName+GlobalSecondaryIndexName.
+    entry = wanted(key)
+    found = _matching(summary, entry, stack)
+    return sum(s.total for series in found.values() for s in series if s.dimension_names == entry.dimension_sets[0])
 
 
 def _largest_filter(summary: MetricSummary, stack: Stack, key: str) -> float:
@@ -212,6 +242,5 @@ def _storage_growth(summary: MetricSummary, stack: Stack, window: float, notes: 
             growth_per_hour += (s.last_value - s.first_value) / hours
             measured = True
     if not measured:
-        notes.append("no two BucketSizeBytes datapoints for the bucket: S3 storage growth is not projected")
         return None
     return max(0.0, growth_per_hour) * window

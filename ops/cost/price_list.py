@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ops.cost.price_sheet import Meter, PriceSheet, Tier, sheet_to_mapping
+from kit.price_sheet import Meter, PriceSheet, Tier, sheet_to_mapping
 
 # The Price List API answers from us-east-1 (and two other regions), whatever region is priced.
 PRICING_API_REGION = "us-east-1"
@@ -86,7 +86,7 @@ def refresh_sheet(client: Any, sheet: PriceSheet, today: dt.date | None = None) 
 
 
 def write_sheet(sheet: PriceSheet, path: Path) -> None:
-    """Write ``sheet`` as YAML in the layout :func:`ops.cost.price_sheet.load_price_sheet` reads."""
+    """Write ``sheet`` as YAML in the layout :func:`kit.price_sheet.load_price_sheet` reads."""
     header = HEADER.format(region=sheet.region, currency=sheet.currency, today=sheet.effective_date.isoformat())
     body = yaml.safe_dump(sheet_to_mapping(sheet), sort_keys=False, width=110, allow_unicode=True)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,19 +6,19 @@ Function names, memory sizes and architectures come from the stack model (every 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from infra.model import Stack
 
-from ops.cost.bill import Bill, Line
+from kit.bill import Bill, Line
+from kit.price_sheet import FreeTierMode, PriceSheet
+from kit.pricing import price_usage
+from kit.usage import CognitoPlan, Usage
 from ops.cost.fixed_costs import FixedUsage
-from ops.cost.price_sheet import FreeTierMode, PriceSheet
-from ops.cost.pricing import price_usage
 from ops.cost.rates import HOURS_PER_MONTH, FunctionRate, UserRates
-from ops.cost.usage import CognitoPlan, Usage
 from ops.cost.user_tiers import PUBLISHED_RANGES, UserTier, Verdict, verdict
 
 DEFAULT_EPHEMERAL_MB = 512
@@ -38,7 +38,9 @@ class ProjectionOptions:
         X-Ray's default sampling rule: the first request each second, then 5% of the rest,
         per function.
     point_in_time_recovery
-        Whether the table's PITR backups are billed (the stack model's table flag when it has one).
+        Whether the table's PITR backups are billed; ``ops cost project`` passes the stack
+        model's ``Table.point_in_time_recovery``, the flag the template enables PITR from.
+        AWS bills PITR on the table's size with its local secondary indexes, not its GSIs.
     """
 
     months_of_data: int = 12
@@ -169,7 +171,9 @@ def tier_usage(rates: UserRates, stack: Stack, users: int, options: ProjectionOp
                 "write_request_units": rates.dynamodb_write_units * users,
                 "read_request_units": rates.dynamodb_read_units * users,
                 "storage_gb": table_gb,
-                "pitr_storage_gb": table_gb if options.point_in_time_recovery else 0.0,
+                "pitr_storage_gb": (
+                    rates.dynamodb_table_growth_gb * users * months if options.point_in_time_recovery else 0.0
+                ),
             },
             "s3": {
                 "storage_gb": rates.s3_growth_gb * users * months,
@@ -192,6 +196,7 @@ def project(
     options: ProjectionOptions = ProjectionOptions(),
     fixed: Sequence[FixedUsage] = (),
     budgets: Mapping[str, Decimal] | None = None,
+    derived: Sequence[Callable[[Usage], Usage]] = (),
 ) -> Projection:
     """Price a month for each tier.
 
@@ -212,11 +217,16 @@ def project(
         warm-up policy's usage here once issue 8 provides it).
     budgets
         Monthly budget per tier name, for :attr:`Projection.over_budget`.
+    derived
+        Usage that follows from a tier's own usage, added to it: what the template's
+        resources add once traffic flows (:func:`ops.cost.inventory.traffic_usage`).
     """
     budgets = budgets or {}
     projected = []
     for tier in tiers:
         usage = tier_usage(rates, stack, tier.users, options)
+        for rule in derived:
+            usage = usage.plus(rule(usage))
         for extra in fixed:
             usage = usage.plus(extra.usage)
         bill = price_usage(usage, sheet, options.free_tier)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from kit.units import BYTES_PER_GB, HOURS_PER_MONTH
 from ops.cost.errors import MetricsError, OptionError
 from ops.cost.observed import ObservedUsage
 
-HOURS_PER_MONTH = 730.0
-BYTES_PER_GB = 1024.0**3
+__all__ = ["BYTES_PER_GB", "HOURS_PER_MONTH", "FunctionRate", "RateAssumptions", "UserRates", "per_user_rates"]
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class RateAssumptions:
     log_bytes_per_invocation
         Log bytes ingested per invocation when there is no ``AWS/Logs`` ``IncomingBytes``.
     bytes_per_write_unit
-        Bytes a write request unit adds to the table (up to 1 KB; an upper bound, since
-        updates, deletes and expiring items add nothing).
+        Bytes a write request unit adds to the table when the app publishes no ``StoredBytes``
+        (up to 1 KB; an upper bound, since updates, deletes and expiring items add nothing).
     """
 
     minutes_per_connection: float = 15.0
@@ -53,6 +53,8 @@ class UserRates:
     dynamodb_write_units: float = 0.0
     dynamodb_read_units: float = 0.0
     dynamodb_growth_gb: float = 0.0
+    # The part of the growth in the table itself and its LSIs (GSIs excluded): PITR's size.
+    dynamodb_table_growth_gb: float = 0.0
     s3_growth_gb: float = 0.0
     s3_put_requests: float = 0.0
     s3_get_requests: float = 0.0
@@ -75,6 +77,7 @@ class UserRates:
             "dynamodb_write_request_units": self.dynamodb_write_units,
             "dynamodb_read_request_units": self.dynamodb_read_units,
             "dynamodb_storage_growth_gb": self.dynamodb_growth_gb,
+            "dynamodb_table_growth_gb": self.dynamodb_table_growth_gb,
             "s3_storage_growth_gb": self.s3_growth_gb,
             "s3_put_requests": self.s3_put_requests,
             "s3_get_requests": self.s3_get_requests,
@@ -135,6 +138,24 @@ def per_user_rates(
     if logs is None:
         logs = user_invocations * assumptions.log_bytes_per_invocation
         notes.append(f"no AWS/Logs IncomingBytes: {assumptions.log_bytes_per_invocation:g} log bytes per invocation")
+    stored, indexed = observed.dynamodb_stored_bytes, observed.dynamodb_indexed_bytes
+    if stored is None:
+        # No measure of what the store writes: 1 KB per write unit, an upper bound.
+        table_bytes = observed.dynamodb_table_write_units * assumptions.bytes_per_write_unit
+        all_bytes = observed.dynamodb_write_units * assumptions.bytes_per_write_unit
+        notes.append(
+            f"no StoredBytes metric: {assumptions.bytes_per_write_unit:g} bytes of table storage per write unit"
+        )
+    else:
+        table_bytes, all_bytes = stored, stored + (indexed or 0.0)
+    s3_bytes = observed.s3_storage_growth_bytes
+    if s3_bytes is None and observed.s3_upload_bytes is not None:
+        s3_bytes = observed.s3_upload_bytes
+        notes.append("no two BucketSizeBytes datapoints: S3 growth from the sizes uploads declared (an upper bound)")
+    elif s3_bytes is None:
+        notes.append(
+            "no two BucketSizeBytes datapoints and no UploadBytesRequested: S3 storage growth is not projected"
+        )
     return UserRates(
         active_users=users,
         window_hours=observed.window_hours,
@@ -144,8 +165,9 @@ def per_user_rates(
         websocket_connection_minutes=minutes * scale,
         dynamodb_write_units=observed.dynamodb_write_units * scale,
         dynamodb_read_units=observed.dynamodb_read_units * scale,
-        dynamodb_growth_gb=observed.dynamodb_write_units * assumptions.bytes_per_write_unit / BYTES_PER_GB * scale,
-        s3_growth_gb=(observed.s3_storage_growth_bytes or 0.0) / BYTES_PER_GB * scale,
+        dynamodb_growth_gb=all_bytes / BYTES_PER_GB * scale,
+        dynamodb_table_growth_gb=table_bytes / BYTES_PER_GB * scale,
+        s3_growth_gb=(s3_bytes or 0.0) / BYTES_PER_GB * scale,
         s3_put_requests=observed.s3_put_requests * scale,
         s3_get_requests=observed.s3_get_requests * scale,
         data_transfer_out_gb=observed.s3_bytes_downloaded / BYTES_PER_GB * scale,

@@ -108,6 +108,9 @@ class Table:
     sort_key: KeyAttribute
     ttl_attribute: str
     global_secondary_indexes: tuple[GlobalSecondaryIndex, ...] = ()
+    # Continuous backups (PITR): the template enables them and the cost projection bills them
+    # on the table's size (its local secondary indexes included, its GSIs not) from this flag.
+    point_in_time_recovery: bool = True
 
     def attribute_definitions(self) -> list[KeyAttribute]:
         """Every attribute used as a key of the table or an index, each once."""
@@ -169,6 +172,52 @@ class WebSocketApi:
 
 
 @dataclass(frozen=True)
+class CostProfile:
+    """What a stage pays for whatever its traffic (see docs/cost.md, ``ops cost idle``).
+
+    waf
+        The WAF web ACL on the REST stage ($5 a month plus $1 a rule).
+    customer_managed_key
+        One customer managed KMS key for the table, bucket, logs, alarm topics and the
+        functions' environment ($1 a month); without it each service uses its AWS owned or
+        AWS managed key (no charge, no key policy of ours, no revocation).
+    consolidated_dashboards
+        Only the overview, cost and alarm-state dashboards (CloudWatch's 3 free ones) instead of
+        one more per function.
+    alarm_metric_budget
+        Alarm metrics the stage's alarms may read in all (CloudWatch bills each metric an alarm
+        reads; 10 are free); None keeps every alarm. Within a budget only critical alarms are
+        kept, errors before throttles before latency, fewest metrics first
+        (``alarms.budget``), so alarms added later compete by the same rule.
+    composite_alarm
+        The ServiceHealth composite alarm over the critical alarms ($0.50 a month).
+    detailed_api_metrics
+        API Gateway's per-method (REST) and per-route (WebSocket) metrics, billed as custom
+        metrics once traffic flows: about 5 a method, $0.30 each a month (some $85 for this
+        API). Stage-level metrics, which the dashboards and alarms read, are free either way.
+    """
+
+    waf: bool = True
+    customer_managed_key: bool = True
+    consolidated_dashboards: bool = False
+    alarm_metric_budget: int | None = None
+    composite_alarm: bool = True
+    detailed_api_metrics: bool = True
+
+
+# A development stage within the seed's $0-5 a month at idle: no WAF, AWS owned keys, no per-method
+# API metrics, the 3 free dashboards, the critical alarms within the 10 free alarm metrics, the
+# composite kept.
+DEV_COST_PROFILE = CostProfile(
+    waf=False,
+    customer_managed_key=False,
+    consolidated_dashboards=True,
+    alarm_metric_budget=10,
+    detailed_api_metrics=False,
+)
+
+
+@dataclass(frozen=True)
 class StageSettings:
     """What differs between deployment stages (``ops deploy --stage``)."""
 
@@ -176,10 +225,11 @@ class StageSettings:
     log_retention_days: int = 14
     # Deletion protection and a Retain policy on the table, bucket and user pool.
     protect_data: bool = False
+    cost: CostProfile = CostProfile()
 
 
 DEFAULT_STAGES = (
-    StageSettings("dev", log_retention_days=14, protect_data=False),
+    StageSettings("dev", log_retention_days=14, protect_data=False, cost=DEV_COST_PROFILE),
     StageSettings("prod", log_retention_days=365, protect_data=True),
 )
 

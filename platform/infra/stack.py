@@ -60,8 +60,6 @@ CHAT_FUNCTION = Function(
         RestRoute("GET", "/conversations/{conversationId}/messages"),
         RestRoute("POST", "/conversations/{conversationId}/messages"),
         RestRoute("POST", "/conversations/{conversationId}/read"),
-        RestRoute("POST", "/uploads"),
-        RestRoute("GET", "/uploads/{uploadId}"),
     ),
     permissions=(
         Permission(
@@ -78,6 +76,23 @@ CHAT_FUNCTION = Function(
         ),
         Permission("table_indexes", ("dynamodb:Query",)),
         Permission("websocket_connections", ("execute-api:ManageConnections",)),
+    ),
+)
+
+UPLOADS_FUNCTION = Function(
+    name="uploads",
+    handler="backend.handlers.uploads.handler",
+    description="Presigned uploads and downloads: attachments, avatars, call recordings",
+    memory_mb=512,
+    timeout_s=10,
+    environment={"POWERTOOLS_SERVICE_NAME": "uploads"},
+    rest_routes=(
+        RestRoute("POST", "/uploads"),
+        RestRoute("GET", "/uploads/{uploadId}"),
+    ),
+    permissions=(
+        # Upload records (put once), memberships and calls (read), a call's recordings (append).
+        Permission("table", ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
         # Presigned URLs carry the function's identity: it may write where uploads go and
         # read what they hold, nothing else.
         Permission("bucket", ("s3:PutObject",), prefix="attachment/*"),
@@ -191,7 +206,15 @@ TABLE = Table(
 STACK = Stack(
     name="chat-platform",
     metrics_namespace=METRICS_NAMESPACE,
-    functions=(AUTH_FUNCTION, CHAT_FUNCTION, WEBSOCKET_FUNCTION, CALL_FUNCTION, NOTIFIER_FUNCTION, CANARY_FUNCTION),
+    functions=(
+        AUTH_FUNCTION,
+        CHAT_FUNCTION,
+        UPLOADS_FUNCTION,
+        WEBSOCKET_FUNCTION,
+        CALL_FUNCTION,
+        NOTIFIER_FUNCTION,
+        CANARY_FUNCTION,
+    ),
     table=TABLE,
     bucket=Bucket(logical_name="MediaBucket"),
     user_pool=UserPool(logical_name="UserPool", client_name="mobile"),

@@ -1,26 +1,25 @@
 """Benchmark of `ops cost project` on a large export (run by `make bench`, not `make test`).
 
-90 days of 1-minute datapoints for 40 series (5,184,000 rows, Parquet). The projection must
-take at most 3 times what pandas alone takes to read the file; both timings and the ratio are
-printed, each the best of a few runs measured in this one process (these machines are noisy).
+90 days of 1-minute datapoints for 40 series (5,184,000 rows, Parquet). `ops cost project`
+run as a user runs it (the `ops` console script, a whole process: interpreter start, the CLI's
+imports, the stage's template, the report) must take at most 3 times a whole process that only
+imports pandas and reads the file with ``pandas.read_parquet``. Both timings and the ratio are
+printed, each the best of a few alternating runs (these machines are noisy).
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from infra import STACK
-from typer.testing import CliRunner
-
-from ops.cost.cli import app
 
 DAYS = 90
 SERIES = 40
@@ -96,32 +95,37 @@ def _schema() -> pa.Schema:
     )
 
 
-def _seconds(action: Callable[[], object]) -> float:
+OPS = Path(sys.executable).with_name("ops")
+READ = "import sys, pandas; pandas.read_parquet(sys.argv[1])"
+
+
+def _process_seconds(argv: list[str], cwd: Path) -> tuple[float, str]:
     start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=cwd, check=False)
+    seconds = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    return seconds, done.stdout
 
 
 def test_project_over_five_million_rows_is_within_3x_of_reading_them(export: Path) -> None:
     rows = pq.ParquetFile(export).metadata.num_rows
     assert rows == DAYS * 24 * 60 * SERIES
-    runner = CliRunner()
-
-    def project() -> None:
-        result = runner.invoke(app, ["project", "--metrics", str(export), "--format", "json"])
-        assert result.exit_code == 0, result.stderr
-        assert json.loads(result.stdout)["tiers"]
+    cwd = export.parent  # no warmup.yaml there
+    project = [str(OPS), "cost", "project", "--metrics", str(export), "--format", "json"]
+    read = [sys.executable, "-c", READ, str(export)]
 
     # Alternate the two and keep each one's best run, so both see the same state of the machine.
     read_seconds = project_seconds = float("inf")
     for _ in range(RUNS):
-        read_seconds = min(read_seconds, _seconds(lambda: pd.read_parquet(export)))
-        project_seconds = min(project_seconds, _seconds(project))
+        read_seconds = min(read_seconds, _process_seconds(read, cwd)[0])
+        seconds, stdout = _process_seconds(project, cwd)
+        assert json.loads(stdout)["tiers"]
+        project_seconds = min(project_seconds, seconds)
     ratio = project_seconds / read_seconds
 
     print(
-        f"\nops cost project over {rows:,} rows ({DAYS} days x 1 min x {SERIES} series, Parquet): "
-        f"pandas.read_parquet {read_seconds:.2f} s, ops cost project {project_seconds:.2f} s, "
+        f"\nops cost project over {rows:,} rows ({DAYS} days x 1 min x {SERIES} series, Parquet), whole processes: "
+        f"python + pandas.read_parquet {read_seconds:.2f} s, ops cost project {project_seconds:.2f} s, "
         f"ratio {ratio:.2f} (limit {MAX_RATIO:.0f})"
     )
     assert ratio <= MAX_RATIO

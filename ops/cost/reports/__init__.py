@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ops.cost.bill import Bill
+from kit.bill import Bill
 from ops.cost.projection import Projection
 from ops.cost.reports import data, html, markdown, table
 

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from ops.cost.bill import Bill, price_sheet_info
+from kit.bill import Bill, price_sheet_info
 from ops.cost.projection import Projection
 from ops.cost.reports.numbers import plain
 

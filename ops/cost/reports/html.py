@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ops.cost.bill import SERVICES, Bill
+from kit.bill import SERVICES, Bill
 from ops.cost.projection import Projection
 from ops.cost.reports.chart import stacked_bar_svg
 from ops.cost.reports.numbers import money, percent, published, quantity

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ops.cost.bill import SERVICES, Bill
+from kit.bill import SERVICES, Bill
 from ops.cost.projection import Projection
 from ops.cost.reports.numbers import money, percent, published, quantity
 from ops.cost.reports.rates import rate_rows

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from rich.console import Console, RenderableType
 from rich.table import Table
 
-from ops.cost.bill import SERVICES, Bill
+from kit.bill import SERVICES, Bill
 from ops.cost.projection import Projection
 from ops.cost.reports.numbers import money, percent, published, quantity
 from ops.cost.reports.rates import rate_rows

@@ -1,4 +1,4 @@
-"""Routes for presigned uploads and downloads (served by the chat function)."""
+"""Routes for presigned uploads and downloads (served by the uploads function)."""
 
 from __future__ import annotations
 

@@ -148,6 +148,9 @@ def request_upload(table: Table, caller: Caller, request: UploadRequest, setting
     if request.purpose == RECORDING and request.call_id:
         calls.add_recording(table, request.call_id, upload_id)
     metrics.add_metric(name="UploadsRequested", unit=MetricUnit.Count, value=1)
+    # The declared size bounds what S3 will accept: the cost projection's S3 growth where
+    # BucketSizeBytes is not available (the local twin; a bucket younger than a day).
+    metrics.add_metric(name="UploadBytesRequested", unit=MetricUnit.Bytes, value=request.size)
     return {
         "uploadId": upload_id,
         "key": key,

@@ -26,6 +26,10 @@ SK = "SK"
 GSI1 = "GSI1"
 GSI1PK = "GSI1PK"
 GSI1SK = "GSI1SK"
+# The key attributes of each GSI: an item holding them is copied into that index.
+INDEX_KEYS = {GSI1: (GSI1PK, GSI1SK)}
+# The table's TTL attribute: items carrying it expire (connections, rate counters).
+EXPIRES_AT = "expiresAt"
 
 USER = "USER#"
 CONV = "CONV#"

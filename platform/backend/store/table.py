@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from backend.settings import get_settings
 from backend.snapstart import after_restore
+from backend.store import sizes
 
 Item = dict[str, Any]
 
@@ -102,6 +103,7 @@ class Table:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ConditionFailed from error
             raise
+        sizes.record([item])
 
     def update(
         self,
@@ -194,6 +196,7 @@ class Table:
                 reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
                 raise TransactionCancelled(reasons) from error
             raise
+        sizes.record(a["Put"]["Item"] for a in actions if "Put" in a)
 
     def _action(self, action: Mapping[str, Any]) -> dict[str, Any]:
         ((kind, spec),) = action.items()

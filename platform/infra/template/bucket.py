@@ -61,6 +61,9 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
                         # One data key per bucket instead of a KMS call per object: cheaper.
                         "BucketKeyEnabled": True,
                     }
+                    if ctx.customer_managed_key
+                    # S3 managed keys (SSE-S3): encrypted at rest, no KMS charge.
+                    else {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
                 ]
             },
             "PublicAccessBlockConfiguration": {

@@ -37,6 +37,24 @@ REASONS: dict[str, str] = {
         "log each issue; S3 server access logs would need a second bucket (itself unlogged) and cost; "
         "enable CloudTrail S3 data events account-wide where an audit trail of reads is required."
     ),
+    # A development stage's cost profile (docs/cost.md): AWS owned and managed keys instead of
+    # the stack's customer managed key, which costs $1 a month plus requests.
+    "CKV_AWS_119": (
+        "The stage's cost profile does without the customer managed key: the table is encrypted at "
+        "rest with DynamoDB's AWS owned key (no charge). Production stages keep the stack's own key."
+    ),
+    "CKV_AWS_173": (
+        "The stage's cost profile does without the customer managed key: Lambda encrypts environment "
+        "variables with its AWS managed key. They hold names and URLs, no secrets."
+    ),
+    "CKV_AWS_158": (
+        "The stage's cost profile does without the customer managed key: CloudWatch Logs encrypts the "
+        "group at rest with its own key."
+    ),
+    "CKV_AWS_26": (
+        "The stage's cost profile does without the customer managed key, and CloudWatch alarms cannot "
+        "publish to a topic under the AWS managed SNS key; alarm notifications carry no user data."
+    ),
 }
 
 

@@ -29,6 +29,12 @@ class SynthContext:
         policy = "Retain" if self.stage.protect_data else "Delete"
         return {"DeletionPolicy": policy, "UpdateReplacePolicy": policy}
 
+    @property
+    def customer_managed_key(self) -> bool:
+        """Whether the stage's cost profile has the stack's own KMS key (``names.DATA_KEY``);
+        without it every service encrypts with its AWS owned or AWS managed key."""
+        return self.stage.cost.customer_managed_key
+
     def has_websocket(self) -> bool:
         """Whether any function serves a WebSocket route (no routes: no WebSocket API)."""
         return any(f.websocket_routes for f in self.stack.functions)

@@ -98,7 +98,6 @@ def _function(ctx: SynthContext, function: Function) -> dict[str, Any]:
             "S3Key": ref(names.code_key_parameter(function)),
         },
         "Environment": {"Variables": environment(ctx, function)},
-        "KmsKeyArn": get_att(names.DATA_KEY, "Arn"),
         "TracingConfig": {"Mode": "Active"},
     }
     if function.ephemeral_storage_mb != SNAPSTART_MAX_EPHEMERAL_MB:
@@ -110,6 +109,10 @@ def _function(ctx: SynthContext, function: Function) -> dict[str, Any]:
         # Snapshots are taken of published versions, which the live alias serves.
         properties["SnapStart"] = {"ApplyOn": "PublishedVersions"}
     skips = ["CKV_AWS_116", "CKV_AWS_117"]
+    if ctx.customer_managed_key:
+        properties["KmsKeyArn"] = get_att(names.DATA_KEY, "Arn")
+    else:
+        skips.append("CKV_AWS_173")
     if function.reserved_concurrency is not None:
         properties["ReservedConcurrentExecutions"] = function.reserved_concurrency
     else:
@@ -136,14 +139,12 @@ def _role(ctx: SynthContext, function: Function) -> dict[str, Any]:
 
 def log_group(ctx: SynthContext, name: str) -> dict[str, Any]:
     """An encrypted log group called ``name`` with the stage's retention."""
-    return {
-        "Type": "AWS::Logs::LogGroup",
-        "Properties": {
-            "LogGroupName": name,
-            "RetentionInDays": ctx.stage.log_retention_days,
-            "KmsKeyId": get_att(names.DATA_KEY, "Arn"),
-        },
-    }
+    properties: dict[str, Any] = {"LogGroupName": name, "RetentionInDays": ctx.stage.log_retention_days}
+    if ctx.customer_managed_key:
+        properties["KmsKeyId"] = get_att(names.DATA_KEY, "Arn")
+        return {"Type": "AWS::Logs::LogGroup", "Properties": properties}
+    # CloudWatch Logs encrypts every group at rest with its own key when none is given.
+    return checkov.with_skips({"Type": "AWS::Logs::LogGroup", "Properties": properties}, "CKV_AWS_158")
 
 
 def version_id(ctx: SynthContext, function: Function) -> str:

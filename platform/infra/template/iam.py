@@ -127,7 +127,7 @@ def policy_document(ctx: SynthContext, function: Function) -> dict[str, Any]:
         },
         *permission_statements(ctx, function),
     ]
-    key = key_statement(function)
+    key = key_statement(function) if ctx.customer_managed_key else None
     if key is not None:
         statements.append(key)
     return {"Version": "2012-10-17", "Statement": statements}

@@ -53,7 +53,10 @@ def key_policy() -> dict[str, Any]:
 
 
 def resources(ctx: SynthContext) -> dict[str, Any]:
-    """The key (rotated yearly) and its alias."""
+    """The key (rotated yearly) and its alias; nothing when the stage's cost profile does
+    without a customer managed key."""
+    if not ctx.customer_managed_key:
+        return {}
     return {
         names.DATA_KEY: {
             "Type": "AWS::KMS::Key",

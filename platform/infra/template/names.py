@@ -72,7 +72,8 @@ def function_name(stack: Stack, stage: str, function: Function) -> str:
 
 
 def rest_api_name(stack: Stack, stage: str) -> str:
-    """Name of the REST API in ``stage`` (``chat-platform-dev-rest``)."""
+    """Physical name of the REST API in ``stage`` (``chat-platform-dev-rest``), its ``ApiName``
+    metric dimension."""
     return f"{stack_name(stack, stage)}-rest"
 
 

@@ -33,16 +33,17 @@ def outputs(ctx: SynthContext) -> dict[str, Any]:
         "TableName": {"Description": "DynamoDB table", "Value": ref(stack.table.logical_name)},
         "BucketName": {"Description": "Media bucket", "Value": ref(stack.bucket.logical_name)},
         "AlarmTopicArn": {"Description": "SNS topic of the alarms", "Value": ref(names.ALARM_TOPIC)},
-        "DataKeyArn": {
-            "Description": "KMS key encrypting the stack's data",
-            "Value": get_att(names.DATA_KEY, "Arn"),
-        },
         "CustomDomainTarget": {
             "Condition": names.HAS_CUSTOM_DOMAIN,
             "Description": "DNS target (CNAME/alias) of the custom domain",
             "Value": get_att(DOMAIN, "RegionalDomainName"),
         },
     }
+    if ctx.customer_managed_key:
+        out["DataKeyArn"] = {
+            "Description": "KMS key encrypting the stack's data",
+            "Value": get_att(names.DATA_KEY, "Arn"),
+        }
     if ctx.has_websocket():
         ws = stack.websocket_api
         out["WebSocketUrl"] = {

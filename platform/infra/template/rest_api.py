@@ -181,7 +181,7 @@ def _stage(ctx: SynthContext, deployment_id: str) -> dict[str, Any]:
                     "HttpMethod": "*",
                     "ThrottlingRateLimit": api.throttle_rate_limit,
                     "ThrottlingBurstLimit": api.throttle_burst_limit,
-                    "MetricsEnabled": True,
+                    "MetricsEnabled": ctx.stage.cost.detailed_api_metrics,
                     "DataTraceEnabled": False,
                 }
             ],

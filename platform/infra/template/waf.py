@@ -62,7 +62,10 @@ def web_acl(ctx: SynthContext) -> dict[str, Any]:
 
 
 def resources(ctx: SynthContext) -> dict[str, Any]:
-    """Web ACL, its association with the REST stage, and its logging."""
+    """Web ACL, its association with the REST stage, and its logging; nothing when the stage's
+    cost profile does without WAF (the stage's throttling still bounds the load)."""
+    if not ctx.stage.cost.waf:
+        return {}
     api = ctx.stack.rest_api
     # WAF requires log group names to start with "aws-waf-logs-".
     log_group_name = f"aws-waf-logs-{ctx.prefix}"

@@ -120,7 +120,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
                 "ThrottlingRateLimit": model.throttle_rate_limit,
                 "ThrottlingBurstLimit": model.throttle_burst_limit,
                 "DataTraceEnabled": False,
-                "DetailedMetricsEnabled": True,
+                "DetailedMetricsEnabled": ctx.stage.cost.detailed_api_metrics,
             },
             "AccessLogSettings": {
                 "DestinationArn": get_att(f"{api}AccessLogGroup", "Arn"),

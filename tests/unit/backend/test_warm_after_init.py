@@ -5,6 +5,7 @@ the environment truly warm)."""
 from __future__ import annotations
 
 import pytest
+from infra.model import Function
 from infra.stack import STACK
 
 from tests.support.fresh_interpreter import run_fresh
@@ -68,3 +69,39 @@ def test_every_permitted_resource_has_a_known_client() -> None:
 def test_no_client_is_created_after_the_warm_up_ping(module: str, getters: list[str]) -> None:
     created = run_fresh(_PROBE, module, *getters)
     assert created == [], f"{module} builds {created} on a user request instead of during init"
+
+
+# Which service each resource's client talks to.
+_SERVICE_OF_RESOURCE = {
+    "table": "dynamodb",
+    "bucket": "s3",
+    "websocket_connections": "apigatewaymanagementapi",
+    "user_pool": "cognito-idp",
+}
+
+_INIT_CLIENTS = """
+import importlib, json, sys
+import botocore.session
+
+created = []
+original = botocore.session.Session.create_client
+
+def counting(self, service_name, *args, **kwargs):
+    created.append(service_name)
+    return original(self, service_name, *args, **kwargs)
+
+botocore.session.Session.create_client = counting
+importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(set(created))))
+"""
+
+
+@pytest.mark.parametrize("function", [f for f in STACK.functions if f.permissions], ids=lambda f: f.name)
+def test_init_builds_only_the_clients_its_permissions_allow(function: Function) -> None:
+    # e.g. chat, whose uploads moved to a function of their own, loads no S3 client.
+    resources = {p.resource for p in function.permissions}
+    # X-Ray: every role may write traces (infra.template.iam's XRayWriteTraces).
+    permitted = {"xray"} | {_SERVICE_OF_RESOURCE[r] for r in resources if r in _SERVICE_OF_RESOURCE}
+    module = function.handler.rsplit(".", 1)[0]
+    created = set(run_fresh(_INIT_CLIENTS, module))
+    assert created <= permitted, f"{module} builds {sorted(created - permitted)} without the permission to use it"

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from ops.cost.bill import Bill
-from ops.cost.price_sheet import FreeTierMode, PriceSheet, load_price_sheet
-from ops.cost.pricing import price_usage
-from ops.cost.usage import parse_usage
+from kit.bill import Bill
+from kit.price_sheet import FreeTierMode, PriceSheet, load_price_sheet
+from kit.pricing import price_usage
+from kit.usage import parse_usage
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from moto import mock_aws
 from ops.cost.cli import app
 from ops.cost.cloudwatch import count_alarms, count_dashboards, discover, pull_metrics
 from ops.cost.series import summarise
+from ops.deploy.synth import build_template
 
 HOUR = dt.timedelta(hours=1)
 
@@ -110,12 +111,8 @@ def test_cli_projects_from_cloudwatch(traffic, runner):
 def test_export_then_project_matches_the_direct_pull(traffic, runner, tmp_path):
     out = tmp_path / "usage.parquet"
     exported = runner.invoke(app, ["export-metrics", "--output", str(out), "--days", "1"])
-    direct = runner.invoke(
-        app, ["project", "--cloudwatch", "--days", "1", "-f", "json", "--dashboards", "0", "--alarms", "0"]
-    )
-    from_file = runner.invoke(
-        app, ["project", "--metrics", str(out), "--days", "1", "-f", "json", "--dashboards", "0", "--alarms", "0"]
-    )
+    direct = runner.invoke(app, ["project", "--cloudwatch", "--days", "1", "-f", "json"])
+    from_file = runner.invoke(app, ["project", "--metrics", str(out), "--days", "1", "-f", "json"])
 
     assert exported.exit_code == 0, exported.stderr
     assert "datapoints of" in exported.stdout
@@ -123,41 +120,26 @@ def test_export_then_project_matches_the_direct_pull(traffic, runner, tmp_path):
     assert json.loads(from_file.stdout)["tiers"] == json.loads(direct.stdout)["tiers"]
 
 
-def test_dashboards_and_alarms_are_counted(traffic, runner):
+def test_dashboards_and_alarms_come_from_the_template_not_the_account(traffic, runner):
+    # Whatever happens to be deployed in the account does not change the bill: the stage's
+    # template decides (a stray dashboard here is not the kit's).
     for index in range(4):
         traffic.put_dashboard(DashboardName=f"board-{index}", DashboardBody='{"widgets": []}')
-    for index in range(12):
-        traffic.put_metric_alarm(
-            AlarmName=f"alarm-{index}",
-            Namespace="AWS/Lambda",
-            MetricName="Errors",
-            Statistic="Sum",
-            Period=60,
-            EvaluationPeriods=1,
-            Threshold=1,
-            ComparisonOperator="GreaterThanThreshold",
-        )
-    traffic.put_metric_alarm(
-        AlarmName="fast",
-        Namespace="AWS/Lambda",
-        MetricName="Errors",
-        Statistic="Sum",
-        Period=10,
-        EvaluationPeriods=1,
-        Threshold=1,
-        ComparisonOperator="GreaterThanThreshold",
-    )
-
     assert count_dashboards(traffic) == 4
-    assert (count_alarms(traffic).standard, count_alarms(traffic).high_resolution) == (12, 1)
-    result = runner.invoke(app, ["project", "--cloudwatch", "--days", "1", "-f", "json", "--free-tier", "none"])
-    lines = {ln["item"]: ln for ln in json.loads(result.stdout)["tiers"][0]["services"]["cloudwatch"]["lines"]}
-    # 4 dashboards x $3 = $12.00 ; 12 alarms x $0.10 = $1.20 ; 1 high-resolution x $0.30
-    assert lines["dashboards"]["cost"] == 12.0
-    assert lines["standard-resolution alarms"]["cost"] == 1.2
-    assert lines["high-resolution alarms"]["cost"] == 0.3
-    # ActiveUsers and MessagesSent, one dimension set each: 2 x $0.30
-    assert lines["custom metrics"]["cost"] == 0.6
+    template = build_template(STACK, "prod")
+    resources = list(template["Resources"].values())
+    dashboards = sum(r["Type"] == "AWS::CloudWatch::Dashboard" for r in resources)
+    composites = sum(r["Type"] == "AWS::CloudWatch::CompositeAlarm" for r in resources)
+
+    result = runner.invoke(
+        app, ["project", "--cloudwatch", "--days", "1", "-f", "json", "--free-tier", "none", "--stage", "prod"]
+    )
+    lines = {ln["meter"]: ln for ln in json.loads(result.stdout)["tiers"][0]["services"]["cloudwatch"]["lines"]}
+    assert lines["cloudwatch.dashboards"]["quantity"] == dashboards
+    assert lines["cloudwatch.dashboards"]["cost"] == 3.0 * dashboards
+    assert lines["cloudwatch.composite_alarms"]["quantity"] == composites
+    assert count_alarms(traffic).standard == 0  # none deployed, yet the template's are billed
+    assert lines["cloudwatch.alarms"]["quantity"] >= sum(r["Type"] == "AWS::CloudWatch::Alarm" for r in resources)
 
 
 def test_no_active_users_anywhere(cloudwatch, runner):

@@ -36,7 +36,7 @@ def test_json_has_the_documented_fields(runner, usage_file):
         "cost": 0.4,
     }
     assert set(document["services"]) == {
-        "lambda", "apigateway", "dynamodb", "s3", "cognito", "cloudwatch", "xray", "scheduler", "sns",
+        "lambda", "apigateway", "dynamodb", "s3", "cognito", "cloudwatch", "xray", "scheduler", "sns", "waf", "kms",
         "data_transfer_out_gb",
     }  # fmt: skip
 

@@ -11,9 +11,9 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from kit.price_sheet import load_price_sheet, parse_price_sheet
 from ops.cost import cli
 from ops.cost.price_list import refresh_sheet, write_sheet
-from ops.cost.price_sheet import load_price_sheet, parse_price_sheet
 
 SHEET = {
     "version": "2026-11-25.1",

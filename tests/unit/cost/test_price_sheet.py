@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from ops.cost.bill import SERVICES
+from kit.bill import SERVICES
+from kit.price_sheet import DEFAULT_SHEET, load_price_sheet, parse_price_sheet, sheet_to_mapping
 from ops.cost.errors import PriceSheetError
-from ops.cost.price_sheet import DEFAULT_SHEET, load_price_sheet, parse_price_sheet, sheet_to_mapping
 
 
 def first_price(sheet, meter_id):

@@ -10,6 +10,7 @@ import pytest
 from infra import STACK
 from infra.model import Function
 
+from kit.usage import SchedulerUsage, Usage
 from ops.cost.catalogue import GAUGES
 from ops.cost.cli import app
 from ops.cost.fixed_costs import FixedUsage, observability_usage
@@ -18,7 +19,6 @@ from ops.cost.observed import observe
 from ops.cost.projection import ProjectionOptions, project
 from ops.cost.rates import per_user_rates
 from ops.cost.series import summarise
-from ops.cost.usage import SchedulerUsage, Usage
 from ops.cost.user_tiers import UserTier
 
 # A stack of two functions with sizes of our own, so the answer does not move when the real
@@ -321,3 +321,22 @@ def test_duration_from_average_and_sample_count_when_there_is_no_sum(tmp_path, s
 
     assert observed.functions["api"].duration_ms == pytest.approx(200_000)
     assert observed.functions["api"].average_duration_ms == pytest.approx(100)
+
+
+def test_storage_from_measured_bytes_and_upload_sizes_when_the_app_publishes_them(tmp_path, sheet):
+    rows = [
+        f"{T0},AWS/DynamoDB,ConsumedWriteCapacityUnits,TableName=chat-platform-chattable,Sum,20000,{W}",
+        f"{T0},ChatPlatform,StoredBytes,service=chat,Sum,{1024**3},{W}",  # 1 GiB written to the table
+        f"{T0},ChatPlatform,IndexedBytes,service=chat,Sum,{1024**3 / 4},{W}",
+        f"{T0},ChatPlatform,UploadBytesRequested,service=chat,Sum,{2 * 1024**3},{W}",
+        f"{T0},ChatPlatform,ActiveUsers,service=auth,Maximum,100,{W}",
+    ]
+    path = tmp_path / "bytes.csv"
+    path.write_text("\n".join([",".join(COLUMNS), *rows]) + "\n")
+    rates = per_user_rates(observe(summarise(read_metrics(path), GAUGES), TEST_STACK))
+
+    assert rates.dynamodb_table_growth_gb == pytest.approx(0.1)  # 1 GiB x 0.1, not the write units' 1 KB
+    assert rates.dynamodb_growth_gb == pytest.approx(0.125)
+    assert rates.s3_growth_gb == pytest.approx(0.2)
+    assert any("UploadBytesRequested" in note or "uploads declared" in note for note in rates.notes)
+    assert not any("StoredBytes" in note for note in rates.notes)

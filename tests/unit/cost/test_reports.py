@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from infra import STACK
 
-from ops.cost.bill import SERVICES
+from kit.bill import SERVICES
 from ops.cost.fixed_costs import observability_usage
 from ops.cost.projection import ProjectionOptions, project
 from ops.cost.rates import FunctionRate, UserRates

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from kit.price_sheet import Tier
+from kit.tiered_price import tiered_cost
 from ops.cost.errors import OptionError
-from ops.cost.price_sheet import Tier
-from ops.cost.tiered_price import tiered_cost
 from ops.cost.user_tiers import DEFAULT_TIERS, UserTier, parse_budgets, parse_tiers, verdict
 
 BANDS = (Tier(Decimal("0.30"), Decimal(10_000)), Tier(Decimal("0.10"), Decimal(250_000)), Tier(Decimal("0.05")))

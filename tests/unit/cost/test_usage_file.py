@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from kit.usage import load_usage, parse_usage
 from ops.cost.errors import UsageFileError
-from ops.cost.usage import load_usage, parse_usage
 
 
 def test_an_empty_file_is_a_month_of_nothing(usage_file):

@@ -42,11 +42,12 @@ EMITTERS = {
         "MessagesSent",
         "DuplicateSends",
         "ConversationsCreated",
-        "UploadsRequested",
         "MessagesDelivered",
         *_FANOUT,
         *_APP_FAILURES,
     ),
+    # Uploads run in a function of their own (no fan-out, no messages).
+    "uploads": ("UploadsRequested", *_APP_FAILURES),
     "websocket": (
         "MessagesSent",
         "DuplicateSends",

@@ -11,7 +11,7 @@ from infra import STACK
 from alarms import build_alarms
 from alarms.spec import AlarmSpec
 from alarms.target import template_target
-from dashboards import build_dashboards, prices, render
+from dashboards import build_dashboards, render
 from dashboards.render import RenderedDashboard
 from tests.unit.alarms.support import with_function
 from tests.unit.dashboards.synthetic import concrete_target
@@ -156,12 +156,3 @@ def test_a_concrete_target_has_no_template_references() -> None:
     target = concrete_target(STACK, "prod")
     for dashboard in render(build_dashboards(STACK, "prod", target=target), target.region):
         assert "${" not in dashboard.text
-
-
-def test_cost_prices_match_the_price_sheet_of_ops_cost() -> None:
-    from ops.cost.price_sheet import load_price_sheet
-
-    sheet = load_price_sheet()
-    for price in prices.ALL:
-        first_tier = sheet.meter(price.meter).tiers[0].price
-        assert float(first_tier) == pytest.approx(price.usd), price.meter

@@ -17,9 +17,9 @@ def test_cfn_lint_reports_no_error_or_warning(template_name: str, request: pytes
     assert [f"{m.rule.id} {m.message} ({m.path})" for m in matches] == []
 
 
-def test_cfn_lint_does_report_a_broken_template(dev_template: dict[str, Any]) -> None:
+def test_cfn_lint_does_report_a_broken_template(prod_template: dict[str, Any]) -> None:
     import copy
 
-    broken = copy.deepcopy(dev_template)
+    broken = copy.deepcopy(prod_template)
     broken["Resources"]["DataKey"]["Properties"]["NotAProperty"] = True
     assert [m.rule.id for m in lint(template_json(broken), config=ManualArgs(regions=["us-east-1"]))] == ["E3002"]

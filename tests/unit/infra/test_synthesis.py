@@ -59,7 +59,7 @@ def test_a_contributor_cannot_overwrite_a_resource() -> None:
         return {names.DATA_KEY: {"Type": "AWS::KMS::Key", "Properties": {}}}
 
     with pytest.raises(TemplateError, match="DataKey"):
-        synthesize(STACK, "dev", contributors=[clash])
+        synthesize(STACK, "prod", contributors=[clash])
 
 
 def test_logical_ids_must_be_alphanumeric() -> None:

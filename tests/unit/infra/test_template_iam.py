@@ -110,9 +110,9 @@ def test_logs_are_written_only_to_the_functions_own_group(dev_template: dict[str
         assert logs["Resource"] == {"Fn::GetAtt": [names.function_log_group_id(function), "Arn"]}
 
 
-def test_the_key_is_used_only_through_the_services_of_the_functions_resources(dev_template: dict[str, Any]) -> None:
+def test_the_key_is_used_only_through_the_services_of_the_functions_resources(prod_template: dict[str, Any]) -> None:
     auth = STACK.function("auth")
-    (key,) = [s for s in _statements(dev_template, auth) if s["Sid"] == "UseDataKeyThroughServices"]
+    (key,) = [s for s in _statements(prod_template, auth) if s["Sid"] == "UseDataKeyThroughServices"]
     services = [v["Fn::Sub"] for v in key["Condition"]["StringEquals"]["kms:ViaService"]]
     assert services == ["dynamodb.${AWS::Region}.amazonaws.com"]
     assert key["Resource"] == {"Fn::GetAtt": [names.DATA_KEY, "Arn"]}

@@ -18,7 +18,8 @@ def test_table_is_encrypted_recoverable_and_expires_items(dev_template: dict[str
     table = dev_template["Resources"][STACK.table.logical_name]
     props = table["Properties"]
     assert props["BillingMode"] == "PAY_PER_REQUEST"
-    assert props["SSESpecification"]["KMSMasterKeyId"] == {"Ref": names.DATA_KEY}
+    # dev's cost profile: DynamoDB's AWS owned key (prod keeps the stack's key, below)
+    assert props["SSESpecification"] == {"SSEEnabled": False}
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert props["TimeToLiveSpecification"] == {"AttributeName": STACK.table.ttl_attribute, "Enabled": True}
     assert {i["IndexName"] for i in props["GlobalSecondaryIndexes"]} == {
@@ -30,6 +31,8 @@ def test_table_is_encrypted_recoverable_and_expires_items(dev_template: dict[str
 
 def test_prod_retains_and_protects_its_data(prod_template: dict[str, Any]) -> None:
     resources = prod_template["Resources"]
+    sse = resources[STACK.table.logical_name]["Properties"]["SSESpecification"]
+    assert sse["KMSMasterKeyId"] == {"Ref": names.DATA_KEY}
     for logical_id in (
         STACK.table.logical_name,
         STACK.bucket.logical_name,
@@ -42,8 +45,8 @@ def test_prod_retains_and_protects_its_data(prod_template: dict[str, Any]) -> No
     assert resources[STACK.user_pool.logical_name]["Properties"]["DeletionProtection"] == "ACTIVE"
 
 
-def test_bucket_is_private_encrypted_tls_only_with_lifecycle(dev_template: dict[str, Any]) -> None:
-    resources = dev_template["Resources"]
+def test_bucket_is_private_encrypted_tls_only_with_lifecycle(prod_template: dict[str, Any]) -> None:
+    resources = prod_template["Resources"]
     props = resources[STACK.bucket.logical_name]["Properties"]
     assert set(props["PublicAccessBlockConfiguration"].values()) == {True}
     (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
@@ -70,10 +73,14 @@ def test_log_groups_are_encrypted_and_keep_the_stage_retention(
 ) -> None:
     for template, stage in ((dev_template, "dev"), (prod_template, "prod")):
         groups = resources_of_type(template, "AWS::Logs::LogGroup")
-        assert len(groups) >= len(STACK.functions) + 2  # functions, REST access, WAF
+        waf = 1 if STACK.stage(stage).cost.waf else 0
+        assert len(groups) >= len(STACK.functions) + 1 + waf  # functions, REST access, WAF
         for group in groups.values():
             assert group["Properties"]["RetentionInDays"] == STACK.stage(stage).log_retention_days
-            assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [names.DATA_KEY, "Arn"]}
+            if STACK.stage(stage).cost.customer_managed_key:
+                assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [names.DATA_KEY, "Arn"]}
+            else:  # CloudWatch Logs' own key
+                assert "KmsKeyId" not in group["Properties"]
 
 
 def test_rest_stage_is_throttled_traced_and_logged(dev_template: dict[str, Any]) -> None:
@@ -88,8 +95,8 @@ def test_rest_stage_is_throttled_traced_and_logged(dev_template: dict[str, Any])
     assert {"requestId", "status", "ip"} <= set(fields)
 
 
-def test_waf_guards_the_rest_stage_with_managed_rules_and_a_rate_limit(dev_template: dict[str, Any]) -> None:
-    resources = dev_template["Resources"]
+def test_waf_guards_the_rest_stage_with_managed_rules_and_a_rate_limit(prod_template: dict[str, Any]) -> None:
+    resources = prod_template["Resources"]
     acl = resources[WEB_ACL]["Properties"]
     groups = [r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in acl["Rules"] if "OverrideAction" in r]
     assert groups == [name for name, _ in MANAGED_RULE_GROUPS]
@@ -102,16 +109,16 @@ def test_waf_guards_the_rest_stage_with_managed_rules_and_a_rate_limit(dev_templ
     assert logging["RedactedFields"] == [{"SingleHeader": {"Name": "authorization"}}]
 
 
-def test_alarm_topic_is_encrypted_and_only_cloudwatch_publishes(dev_template: dict[str, Any]) -> None:
-    resources = dev_template["Resources"]
+def test_alarm_topic_is_encrypted_and_only_cloudwatch_publishes(prod_template: dict[str, Any]) -> None:
+    resources = prod_template["Resources"]
     assert resources[names.ALARM_TOPIC]["Properties"]["KmsMasterKeyId"] == {"Ref": names.DATA_KEY}
     statements = resources[names.ALARM_TOPIC_POLICY]["Properties"]["PolicyDocument"]["Statement"]
     allowed = [s for s in statements if s["Effect"] == "Allow"]
     assert [s["Principal"] for s in allowed] == [{"Service": "cloudwatch.amazonaws.com"}]
 
 
-def test_key_rotates_and_lets_logs_and_alarms_use_it(dev_template: dict[str, Any]) -> None:
-    key = dev_template["Resources"][names.DATA_KEY]["Properties"]
+def test_key_rotates_and_lets_logs_and_alarms_use_it(prod_template: dict[str, Any]) -> None:
+    key = prod_template["Resources"][names.DATA_KEY]["Properties"]
     assert key["EnableKeyRotation"] is True
     principals = [s["Principal"] for s in key["KeyPolicy"]["Statement"]]
     assert {"Service": "cloudwatch.amazonaws.com"} in principals
@@ -143,3 +150,20 @@ def test_every_checkov_skip_names_a_known_check_and_its_reason(
                 seen.add(skip["id"])
     # A reason nobody uses is a stale justification.
     assert seen == set(checkov.REASONS)
+
+
+def test_dev_cost_profile_drops_waf_and_the_key_but_stays_encrypted(dev_template: dict[str, Any]) -> None:
+    resources = dev_template["Resources"]
+    assert not STACK.stage("dev").cost.waf and not STACK.stage("dev").cost.customer_managed_key
+    assert not resources_of_type(dev_template, "AWS::WAFv2::WebACL")
+    assert not resources_of_type(dev_template, "AWS::KMS::Key")
+    assert "DataKey" not in json.dumps(dev_template)  # nothing points at a key that is not there
+    bucket = resources[STACK.bucket.logical_name]["Properties"]["BucketEncryption"]
+    assert bucket["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    # Every finding the profile causes is skipped with its reason.
+    skipped = {
+        entry["id"]
+        for resource in resources.values()
+        for entry in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    }
+    assert {"CKV_AWS_119", "CKV_AWS_158", "CKV_AWS_173", "CKV_AWS_26"} <= skipped

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ops.cost.price_sheet import Tier
+from kit.price_sheet import Tier
 
 
 def tiered_cost(first: Decimal, last: Decimal, tiers: Sequence[Tier]) -> Decimal:
@@ -17,7 +17,7 @@ def tiered_cost(first: Decimal, last: Decimal, tiers: Sequence[Tier]) -> Decimal
 
     Examples
     --------
-    >>> from ops.cost.price_sheet import Tier
+    >>> from kit.price_sheet import Tier
     >>> bands = [Tier(Decimal("0.10"), Decimal(100)), Tier(Decimal("0.05"))]
     >>> tiered_cost(Decimal(0), Decimal(150), bands)  # 100 x 0.10 + 50 x 0.05
     Decimal('12.50')

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ops.cost.price_sheet import FreeTierMode, PriceSheet
+from kit.price_sheet import FreeTierMode, PriceSheet
 
 # Service keys as in the usage file, in the order reports show them.
 SERVICES: tuple[str, ...] = (
@@ -19,6 +19,8 @@ SERVICES: tuple[str, ...] = (
     "xray",
     "scheduler",
     "sns",
+    "waf",
+    "kms",
     "data_transfer_out_gb",
 )
 CENT = Decimal("0.01")
