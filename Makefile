@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test bench lint typecheck openapi clean venv cfn-check
+.PHONY: demo test test-fast bench lint typecheck openapi clean venv cfn-check
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -28,6 +28,19 @@ typecheck: $(STAMP)
 
 test: lint typecheck cfn-check
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) tests/unit tests/integration
+
+# The fast tier: tests that need neither moto's server nor a provisioned (moto) stack with
+# signed-up users, nor cfn-lint or pip: the CLI's conventions, cost, warm-up, alarm and dashboard
+# generation, the template, the contract (docs/reliability.md lists the tiers). One process and
+# no hypothesis/schemathesis plugins: starting workers and plugins cost more than the tests.
+FAST_TESTS := tests/unit/cli tests/unit/cost tests/unit/warmup tests/unit/alarms tests/unit/dashboards \
+	tests/unit/infra tests/unit/test_openapi.py tests/unit/test_stack_model.py tests/unit/test_import_arrows.py
+FAST_SLOW := tests/unit/alarms/test_cli.py tests/unit/dashboards/test_cli.py tests/unit/cost/test_cloudwatch_source.py \
+	tests/unit/infra/test_cfn_lint.py tests/unit/infra/test_package.py tests/unit/alarms/test_template.py
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:xdist -p no:schemathesis -p no:hypothesispytest -p no:anyio \
+		$(FAST_TESTS) $(addprefix --ignore=,$(FAST_SLOW))
 
 bench: $(STAMP)
 	$(BIN)/python -m pytest -s -p no:xdist tests/bench

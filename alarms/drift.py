@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from infra.drift import Drift
 
 # The fields ``alarms.render`` sets; anything else CloudWatch returns (state, ARN...) is ignored.
 COMPARED = (
@@ -27,25 +28,6 @@ COMPARED = (
     "EvaluateLowSampleCountPercentile",
     "AlarmRule",
 )
-
-
-@dataclass
-class Drift:
-    """What differs: alarms to create, to update (with the differing fields), and extra ones."""
-
-    missing: list[str] = field(default_factory=list)
-    changed: dict[str, list[str]] = field(default_factory=dict)
-    extra: list[str] = field(default_factory=list)
-    same: int = 0
-
-    @property
-    def clean(self) -> bool:
-        """True when what is deployed matches the model."""
-        return not (self.missing or self.changed or self.extra)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"missing": self.missing, "changed": self.changed, "extra": self.extra, "same": self.same}
 
 
 def _normal(value: Any) -> Any:
@@ -118,10 +100,6 @@ def describe_all(client: Any, prefix: str, *, composite: bool = True) -> list[di
     args: dict[str, Any] = {"AlarmNamePrefix": prefix}
     if composite:
         args["AlarmTypes"] = ["MetricAlarm", "CompositeAlarm"]
-    while True:
-        response = client.describe_alarms(**args)
-        out += response.get("MetricAlarms", []) + response.get("CompositeAlarms", [])
-        token = response.get("NextToken")
-        if not token:
-            return out
-        args["NextToken"] = token
+    for page in client.get_paginator("describe_alarms").paginate(**args):
+        out += page.get("MetricAlarms", []) + page.get("CompositeAlarms", [])
+    return out

@@ -1,9 +1,7 @@
-"""The alarms' part of the CloudFormation template, registered as a template contributor.
-
-Importing this module registers ``alarm_resources`` (``infra.template.register_contributor``):
-every metric alarm, the composite ServiceHealth alarm, and the notification path (the notifier
-function subscribed to the alarm topic, its email topic and the permissions it needs).
-``ops`` imports it before synthesizing (``ops.deploy.synth.CONTRIBUTOR_MODULES``).
+"""The alarms' part of the CloudFormation template: ``alarm_resources``, a template contributor
+(``infra.template.Contributor``) that ``ops.deploy.synth.contributors`` lists: every metric
+alarm, the composite ServiceHealth alarm, and the notification path (the notifier function
+subscribed to the alarm topic, its email topic and the permissions it needs).
 """
 
 from __future__ import annotations
@@ -11,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.model import Function, Stack
-from infra.template import checkov, names, register_contributor
+from infra.template import checkov, names
 from infra.template.intrinsics import arn, get_att, ref, sub
 
 from alarms.budget import for_stage
@@ -182,6 +180,3 @@ def alarm_resources(stack: Stack, stage: str) -> dict[str, Any]:
     resources = cloudformation_resources(for_stage(build_alarms(stack, stage), stack, stage))
     resources.update(notification_resources(stack, stage))
     return resources
-
-
-register_contributor(alarm_resources)

@@ -4,29 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from infra.drift import Drift
+
 from dashboards.render import RenderedDashboard
-
-
-@dataclass
-class DashboardDrift:
-    """Dashboards to create, to update (with what differs), and extra ones under the prefix."""
-
-    missing: list[str] = field(default_factory=list)
-    changed: dict[str, list[str]] = field(default_factory=dict)
-    extra: list[str] = field(default_factory=list)
-    same: int = 0
-
-    @property
-    def clean(self) -> bool:
-        """True when what is deployed matches the model."""
-        return not (self.missing or self.changed or self.extra)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"missing": self.missing, "changed": self.changed, "extra": self.extra, "same": self.same}
 
 
 def _title(widget: Mapping[str, Any]) -> str:
@@ -52,9 +34,9 @@ def widget_changes(wanted: Mapping[str, Any], deployed: Mapping[str, Any]) -> li
     return out or ["widget order or duplicates differ"]
 
 
-def compare(rendered: Sequence[RenderedDashboard], deployed: Mapping[str, str], prefix: str) -> DashboardDrift:
+def compare(rendered: Sequence[RenderedDashboard], deployed: Mapping[str, str], prefix: str) -> Drift:
     """Compare rendered dashboards with deployed bodies (``{name: body text}``)."""
-    drift = DashboardDrift()
+    drift = Drift()
     for dashboard in rendered:
         if dashboard.name not in deployed:
             drift.missing.append(dashboard.name)
@@ -76,13 +58,6 @@ def compare(rendered: Sequence[RenderedDashboard], deployed: Mapping[str, str], 
 
 def deployed_bodies(client: Any, prefix: str) -> dict[str, str]:
     """Bodies of the deployed dashboards whose names start with ``prefix``."""
-    names: list[str] = []
-    args: dict[str, Any] = {"DashboardNamePrefix": prefix}
-    while True:
-        response = client.list_dashboards(**args)
-        names += [d["DashboardName"] for d in response.get("DashboardEntries", [])]
-        token = response.get("NextToken")
-        if not token:
-            break
-        args["NextToken"] = token
+    pages = client.get_paginator("list_dashboards").paginate(DashboardNamePrefix=prefix)
+    names = [d["DashboardName"] for page in pages for d in page.get("DashboardEntries", [])]
     return {name: client.get_dashboard(DashboardName=name)["DashboardBody"] for name in names}

@@ -1,7 +1,5 @@
-"""The dashboards' part of the CloudFormation template, registered as a template contributor.
-
-Importing this module registers ``dashboard_resources`` (``infra.template.register_contributor``);
-``ops`` imports it before synthesizing (``ops.deploy.synth.CONTRIBUTOR_MODULES``).
+"""The dashboards' part of the CloudFormation template: ``dashboard_resources``, a template
+contributor (``infra.template.Contributor``) that ``ops.deploy.synth.contributors`` lists.
 """
 
 from __future__ import annotations
@@ -9,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from infra.model import Stack
-from infra.template import register_contributor
 
 from alarms.budget import for_stage
 from alarms.build import build_alarms
@@ -25,6 +22,3 @@ def dashboard_resources(stack: Stack, stage: str) -> dict[str, Any]:
     alarm_set = for_stage(build_alarms(stack, stage, target=target), stack, stage)
     dashboards = build_dashboards(stack, stage, target=target, alarm_set=alarm_set)
     return cloudformation_resources(render(dashboards, target.region))
-
-
-register_contributor(dashboard_resources)

@@ -94,18 +94,13 @@ class SearchResolver:
         if dims:
             args["Dimensions"] = dims
         found: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
-        while True:
-            response = self._client.list_metrics(**args)
-            for metric in response.get("Metrics", []):
+        for page in self._client.get_paginator("list_metrics").paginate(**args):
+            for metric in page.get("Metrics", []):
                 pairs = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
                 if {k for k, _ in pairs} == set(keys) and all(
                     dict(pairs).get(k) == v for k, v in filters.items() if k != "MetricName"
                 ):
                     found.add((metric["MetricName"], pairs))
-            token = response.get("NextToken")
-            if not token:
-                break
-            args["NextToken"] = token
         self._cache[query] = sorted(found)
         return self._cache[query]
 

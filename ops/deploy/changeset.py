@@ -138,13 +138,11 @@ def create_change_set(
 
 
 def _changes(cloudformation: Any, change_set_id: str, stack_name: str, first: dict[str, Any]) -> list[Change]:
-    pages = [first]
-    while pages[-1].get("NextToken"):
-        pages.append(
-            cloudformation.describe_change_set(
-                ChangeSetName=change_set_id, StackName=stack_name, NextToken=pages[-1]["NextToken"]
-            )
-        )
+    pages: list[Any] = [first]
+    if first.get("NextToken"):  # the first page is in hand: the paginator goes on from the second
+        paginator = cloudformation.get_paginator("describe_change_set")
+        config = {"StartingToken": first["NextToken"]}
+        pages += paginator.paginate(ChangeSetName=change_set_id, StackName=stack_name, PaginationConfig=config)
     out: list[Change] = []
     for page in pages:
         for change in page.get("Changes", []):

@@ -14,16 +14,10 @@ from ops.warmup.plan import Change
 NAMESPACE = "lambda"
 
 
-def _pages(call: Callable[..., dict[str, Any]], key: str, **kwargs: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    token: str | None = None
-    for _ in range(1000):  # bounded: 1000 pages is far more than any stage has
-        response = call(**kwargs, **({"NextToken": token} if token else {}))
-        items.extend(response.get(key, []))
-        token = response.get("NextToken")
-        if not token:
-            break
-    return items
+def _pages(client: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item under ``key`` of every page of ``operation`` (botocore's paginator)."""
+    pages = client.get_paginator(operation).paginate(**kwargs)
+    return [item for page in pages for item in page.get(key, [])]
 
 
 def _code(error: ClientError) -> str:
@@ -35,7 +29,7 @@ def read_state(scheduler: Any, autoscaling: Any, place: Place) -> State:
     scalable targets and the scheduled actions the policy owns."""
     state = State()
     try:
-        summaries = _pages(scheduler.list_schedules, "Schedules", GroupName=place.group)
+        summaries = _pages(scheduler, "list_schedules", "Schedules", GroupName=place.group)
     except ClientError as error:
         if _code(error) != "ResourceNotFoundException":
             raise
@@ -54,12 +48,12 @@ def read_state(scheduler: Any, autoscaling: Any, place: Place) -> State:
             role_arn=target.get("RoleArn", ""),
         )
     ours = {place.resource_id(f.name) for f in place.stack.functions}
-    for target in _pages(autoscaling.describe_scalable_targets, "ScalableTargets", ServiceNamespace=NAMESPACE):
+    for target in _pages(autoscaling, "describe_scalable_targets", "ScalableTargets", ServiceNamespace=NAMESPACE):
         if target["ResourceId"] in ours and target.get("ScalableDimension") == DIMENSION:
             state.targets[target["ResourceId"]] = ScalableTarget(
                 target["ResourceId"], int(target["MinCapacity"]), int(target["MaxCapacity"])
             )
-    for action in _pages(autoscaling.describe_scheduled_actions, "ScheduledActions", ServiceNamespace=NAMESPACE):
+    for action in _pages(autoscaling, "describe_scheduled_actions", "ScheduledActions", ServiceNamespace=NAMESPACE):
         name = action["ScheduledActionName"]
         if not name.startswith(place.action_prefix):
             continue

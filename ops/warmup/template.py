@@ -1,8 +1,8 @@
 """The warm-up policy as CloudFormation resources, so that a deploy and `ops warmup apply`
 create the same schedules under the same names (and `verify` after a deploy finds no drift).
 
-Plugged into the template as a contributor (``infra.template.register_contributor``) by the
-ops side, since infra does not import ops.
+A template contributor (``infra.template.Contributor``), listed in ``ops.deploy.synth``, since
+infra does not import ops.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.model import Stack
-from infra.template import TemplateError, register_contributor
+from infra.template import TemplateError
 from infra.template.names import camel, function_alias_id, function_id, stack_name
 
 from ops.warmup.desired import DIMENSION, Place, desired_state
@@ -146,6 +146,3 @@ def warmup_contributor(stack: Stack, stage: str) -> dict[str, Any]:
     if not REPOSITORY_POLICY.exists():
         return {}
     return resources_for(load_policy(REPOSITORY_POLICY, stack), stack, stage)
-
-
-register_contributor(warmup_contributor)

@@ -1,7 +1,7 @@
 """API Gateway's own answers, in the API's one error shape.
 
 API Gateway answers some requests without invoking a function: the Cognito authorizer's 401,
-throttling, WAF blocks, unknown routes, parameter validation, integration failures. API.md asks
+throttling, WAF blocks, unknown routes, parameter validation, integration failures. docs/api.md asks
 for ``{"error": {"code", "message"}}`` on every route, so each of those answers is configured
 here once. The CloudFormation template turns this table into ``AWS::ApiGateway::GatewayResponse``
 resources, and the local API Gateway answers from the same table, so both give the same body.
@@ -31,7 +31,7 @@ class GatewayResponse:
         return json.dumps(self.body(), separators=(",", ":"), sort_keys=True)
 
 
-# Keys are API Gateway's GatewayResponseType values. Statuses follow API.md: every token problem
+# Keys are API Gateway's GatewayResponseType values. Statuses follow docs/api.md: every token problem
 # is 401 (API Gateway's defaults give 403 for some), an unknown route is 404 (API Gateway's default
 # is a 403 "Missing Authentication Token").
 GATEWAY_RESPONSES: dict[str, GatewayResponse] = {

@@ -1,5 +1,5 @@
 """Start-up of `ops`: `ops --help` and every `ops GROUP --help`, as whole fresh processes, against
-`python -c "import typer"` (target: at most 3 times as long).
+`python -c "import typer"` (target: at most 3 times as long); and `ops stack synth` (under 1 s).
 
 Each command and the reference run in turn, interleaved, so that both see the same state of
 the machine; the median of RUNS fresh processes of each is compared. Figures are printed."""
@@ -47,3 +47,25 @@ def test_help_starts_within_3x_of_importing_typer(args: list[str]) -> None:
         f"ratio {ratio:.2f} (limit {MAX_RATIO:.0f}; load {os.getloadavg()[0]:.1f})"
     )
     assert ratio <= MAX_RATIO, f"ops {' '.join(args)} takes {ratio:.2f} x `import typer` (limit {MAX_RATIO})"
+
+
+SYNTH_TARGET_S = 1.0
+
+
+def test_stack_synth_is_quick(tmp_path: Path) -> None:
+    """`ops stack synth` of a stage (template, dashboards, alarms, warm-up), once imported: under 1 s."""
+    from typer.testing import CliRunner
+
+    from ops.cli import app
+
+    out = tmp_path / "dev.json"
+    runner = CliRunner()
+    assert runner.invoke(app, ["stack", "synth", "--output", str(out)]).exit_code == 0  # imports
+    runs = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        assert runner.invoke(app, ["stack", "synth", "--output", str(out)]).exit_code == 0
+        runs.append(time.perf_counter() - start)
+    median = statistics.median(runs)
+    print(f"\nops stack synth (imported): median {median * 1000:.0f} ms (target < {SYNTH_TARGET_S * 1000:.0f} ms)")
+    assert median < SYNTH_TARGET_S, f"ops stack synth took {median:.2f} s (target < {SYNTH_TARGET_S} s)"

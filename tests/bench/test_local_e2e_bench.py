@@ -234,3 +234,5 @@ def test_local_end_to_end_throughput_and_latency() -> None:
         print(f"  target (100 delivered/s, p99 < 250 ms): {verdict}")
         assert expected > 0
         assert done == expected, f"{expected - done} deliveries missing"
+        assert delivered_per_s >= TARGET_DELIVERED_PER_S, f"{delivered_per_s:.1f} delivered/s (target 100)"
+        assert p99 < TARGET_P99_MS, f"send-to-receive p99 {p99:.0f} ms (target < {TARGET_P99_MS:.0f} ms)"

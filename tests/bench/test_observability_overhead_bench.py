@@ -17,6 +17,7 @@ from backend.observability import lambda_entry, logger
 from tests.support.events import rest_event
 from tests.support.lambda_context import FakeLambdaContext
 
+TARGET_MS = 1.0
 ROUNDS = 2000
 
 
@@ -54,9 +55,9 @@ def test_observability_layer_costs_under_a_millisecond(capsys) -> None:
     with capsys.disabled():
         print(
             f"\nwarm GET /health, median of {ROUNDS}: bare {bare_ms:.3f} ms, with Logger/Tracer/Metrics "
-            f"{inst_ms:.3f} ms, overhead {inst_ms - bare_ms:.3f} ms (target <= 1 ms)"
+            f"{inst_ms:.3f} ms, overhead {inst_ms - bare_ms:.3f} ms (target <= {TARGET_MS:g} ms)"
         )
-    assert inst_ms > 0
+    assert inst_ms - bare_ms <= TARGET_MS, f"observability overhead {inst_ms - bare_ms:.3f} ms (target <= 1 ms)"
 
 
 def test_warmup_short_circuit_costs_under_a_millisecond(capsys) -> None:
@@ -75,5 +76,5 @@ def test_warmup_short_circuit_costs_under_a_millisecond(capsys) -> None:
     capsys.readouterr()
     median_ms = statistics.median(samples) * 1000
     with capsys.disabled():
-        print(f"\nwarm-up ping, median of {ROUNDS}: {median_ms:.3f} ms (target < 1 ms)")
-    assert median_ms > 0
+        print(f"\nwarm-up ping, median of {ROUNDS}: {median_ms:.3f} ms (target < {TARGET_MS:g} ms)")
+    assert median_ms < TARGET_MS, f"warm-up ping took {median_ms:.3f} ms (target < 1 ms)"

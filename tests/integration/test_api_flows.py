@@ -1,4 +1,4 @@
-"""Every REST flow of API.md over real HTTP against the twin running the platform's own
+"""Every REST flow of docs/api.md over real HTTP against the twin running the platform's own
 handlers (the same code Lambda runs)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The server events of API.md, built in one place so their shapes cannot drift."""
+"""The server events of docs/api.md, built in one place so their shapes cannot drift."""
 
 from __future__ import annotations
 

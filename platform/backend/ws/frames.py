@@ -1,4 +1,4 @@
-"""Client frames, one model per action (API.md, WebSocket)."""
+"""Client frames, one model per action (docs/api.md, WebSocket)."""
 
 from __future__ import annotations
 

@@ -29,22 +29,14 @@ from infra.template import (
     websocket_api,
 )
 from infra.template.context import SynthContext
-from infra.template.contributors import (
-    Contributor,
-    register_contributor,
-    registered_contributors,
-    unregister_contributor,
-)
+from infra.template.contributors import Contributor
 from infra.template.errors import TemplateError
 
 __all__ = [
     "Contributor",
     "TemplateError",
-    "register_contributor",
-    "registered_contributors",
     "synthesize",
     "template_json",
-    "unregister_contributor",
 ]
 
 _CORE_PARTS = (
@@ -98,23 +90,23 @@ def synthesize(
     stack: Stack,
     stage: str,
     *,
-    contributors: Iterable[Contributor] | None = None,
+    contributors: Iterable[Contributor] = (),
     code_hashes: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The CloudFormation template of ``stack`` for ``stage`` (a stage of ``stack.stages``).
 
-    ``contributors`` defaults to the registered ones. ``code_hashes`` maps each ``CodeKey...``
-    parameter to the SHA-256 of the zip deployed under it; without it the backend's source
-    files are hashed, so every function's published version changes exactly when its code or
-    configuration does. Raises TemplateError when the model cannot
-    be expressed (duplicate ids, a permission on a resource the stack lacks) and KeyError for an
+    ``contributors`` add their resources after the core's, in the order given. ``code_hashes``
+    maps each ``CodeKey...`` parameter to the SHA-256 of the zip deployed under it; without it
+    the backend's source files are hashed, so every function's published version changes
+    exactly when its code or configuration does. Raises TemplateError when the model cannot be
+    expressed (duplicate ids, a permission on a resource the stack lacks) and KeyError for an
     unknown stage.
     """
     ctx = SynthContext(stack=stack, stage=stack.stage(stage), code_hashes=dict(code_hashes or {}))
     resources: dict[str, Any] = {}
     for part in _CORE_PARTS:
         _merge(resources, part(ctx), part.__module__)
-    for contributor in registered_contributors() if contributors is None else contributors:
+    for contributor in contributors:
         _merge(resources, contributor(stack, stage), getattr(contributor, "__qualname__", repr(contributor)))
     return {
         "AWSTemplateFormatVersion": "2010-09-09",

@@ -29,7 +29,7 @@ REASONS: dict[str, str] = {
         "would serve stale or other users' data and costs an hourly fee."
     ),
     "CKV_AWS_59": (
-        "Public by design (API.md): the health check, sign-up, confirmation, login and refresh are "
+        "Public by design (docs/api.md): the health check, sign-up, confirmation, login and refresh are "
         "called before the client has a token; each handler validates its input."
     ),
     "CKV_AWS_18": (

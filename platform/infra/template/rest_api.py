@@ -251,7 +251,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
             },
         },
         # Path parameters are checked by API Gateway; bodies by the handlers, whose answers name
-        # the offending field (API.md), which API Gateway's body validation cannot.
+        # the offending field (docs/api.md), which API Gateway's body validation cannot.
         f"{api.logical_name}RequestValidator": {
             "Type": "AWS::ApiGateway::RequestValidator",
             "Properties": {

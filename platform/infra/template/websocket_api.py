@@ -29,7 +29,7 @@ ACCESS_LOG_FORMAT = json.dumps(
     },
     separators=(",", ":"),
 )
-# The client connects with ?token=<idToken> (API.md); the $connect handler verifies it against
+# The client connects with ?token=<idToken> (docs/api.md); the $connect handler verifies it against
 # the pool's JWKS, and API Gateway refuses a connect that carries no token at all.
 CONNECT_TOKEN_PARAMETER = "route.request.querystring.token"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from infra import STACK
@@ -21,14 +20,15 @@ def test_synth_prints_the_template_of_the_stage() -> None:
     assert template["Resources"][STACK.table.logical_name]["DeletionPolicy"] == "Retain"
 
 
-def test_synth_writes_the_file_quickly(tmp_path: Path) -> None:
+def test_synth_writes_the_file(tmp_path: Path) -> None:
+    # How fast is measured in tests/bench/test_cli_start_bench.py, not here: a wall-clock limit
+    # in the unit tier was the suite's flaky test (the first run in a pytest worker also pays
+    # for importing alarms, dashboards and the warm-up: 0.7-2 s on the loaded 2-core machine).
     out = tmp_path / "cfn" / "dev.json"
-    started = time.perf_counter()
     result = runner.invoke(app, ["stack", "synth", "--output", str(out)])
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["AWSTemplateFormatVersion"] == "2010-09-09"
-    assert elapsed < 1.0
+    assert f"wrote {out}" in result.stderr
 
 
 def test_an_unknown_stage_is_a_usage_error() -> None:

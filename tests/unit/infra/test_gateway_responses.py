@@ -1,4 +1,4 @@
-"""API Gateway's own answers use the API's one error shape and API.md's statuses."""
+"""API Gateway's own answers use the API's one error shape and docs/api.md's statuses."""
 
 from __future__ import annotations
 

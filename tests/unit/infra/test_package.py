@@ -137,8 +137,29 @@ def test_runtime_requirements_come_from_pyproject_without_what_lambda_provides()
     assert not names & {"boto3", "botocore", "typer", "moto", "rich"}
 
 
-def test_runtime_requirements_need_the_marked_section(tmp_path: Path) -> None:
+def test_runtime_requirements_keep_ranges_and_extras() -> None:
+    by_name = {requirement_name(r): r for r in runtime_requirements()}
+    assert by_name["pyjwt"].startswith("PyJWT[crypto]>=")
+    assert by_name["aws-lambda-powertools"].startswith("aws-lambda-powertools[tracer]>=")
+
+
+def test_runtime_requirements_need_the_table(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\ndependencies = [\n    "typer",\n]\n')
-    with pytest.raises(DeployError, match="Lambda runtime"):
+    with pytest.raises(DeployError, match=r"\[tool.ops.lambda-zip\] packages lists no distribution"):
         runtime_requirements(pyproject)
+
+
+def test_runtime_requirements_must_be_declared(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[project]\ndependencies = ["boto3>=1.34", "pydantic>=2"]\n'
+        '[tool.ops.lambda-zip]\npackages = ["pydantic", "boto3", "PyJWT"]\n'
+    )
+    with pytest.raises(DeployError, match="names pyjwt, which"):
+        runtime_requirements(pyproject)
+    pyproject.write_text(
+        '[project]\ndependencies = ["boto3>=1.34", "pydantic>=2"]\n'
+        '[tool.ops.lambda-zip]\npackages = ["pydantic", "boto3"]\n'
+    )
+    assert runtime_requirements(pyproject) == ["pydantic>=2"]

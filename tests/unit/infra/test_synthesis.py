@@ -9,15 +9,7 @@ from typing import Any
 import pytest
 from infra import STACK
 from infra.model import Stack
-from infra.template import (
-    TemplateError,
-    names,
-    register_contributor,
-    registered_contributors,
-    synthesize,
-    template_json,
-    unregister_contributor,
-)
+from infra.template import TemplateError, names, synthesize, template_json
 
 
 def dashboard(stack: Stack, stage: str) -> dict[str, Any]:
@@ -34,14 +26,32 @@ def test_a_contributor_adds_its_resources() -> None:
     assert template["Resources"]["OverviewDashboard"]["Properties"]["DashboardName"] == "chat-platform-dev-overview"
 
 
-def test_registered_contributors_join_every_synthesis() -> None:
-    register_contributor(dashboard)
-    try:
-        assert dashboard in registered_contributors()
-        assert "OverviewDashboard" in synthesize(STACK, "dev")["Resources"]
-    finally:
-        unregister_contributor(dashboard)
-    assert "OverviewDashboard" not in synthesize(STACK, "dev")["Resources"]
+def test_importing_a_contributor_changes_no_template() -> None:
+    """No registration by import: the template holds what the caller passes, nothing else."""
+    core = template_json(synthesize(STACK, "dev"))
+    import ops.warmup.template  # noqa: F401
+
+    assert template_json(synthesize(STACK, "dev")) == core
+
+
+def test_the_deployed_template_has_the_kits_contributors_in_order() -> None:
+    from alarms.template import alarm_resources
+    from dashboards.template import dashboard_resources
+    from ops.deploy.synth import build_template, contributors
+    from ops.warmup.template import warmup_contributor
+
+    assert contributors() == (warmup_contributor, dashboard_resources, alarm_resources)
+    resources = list(build_template(STACK, "dev")["Resources"])
+    core = set(synthesize(STACK, "dev")["Resources"])
+    added = [logical_id for logical_id in resources if logical_id not in core]
+    dashboards = set(dashboard_resources(STACK, "dev"))
+    alarms = set(alarm_resources(STACK, "dev"))
+    warmups = set(warmup_contributor(STACK, "dev"))
+    assert dashboards
+    assert alarms
+    assert set(added) == dashboards | alarms | warmups
+    # Each contributor's resources follow the previous one's (dependencies aside, the order given).
+    assert max(added.index(i) for i in dashboards) < max(added.index(i) for i in alarms)
 
 
 def test_a_contributor_cannot_overwrite_a_resource() -> None:

@@ -4,18 +4,17 @@ resource of the model is in it and wired to the right function."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
 from infra import STACK
 from infra.model import Stack
 from infra.template import names, synthesize
 from infra.template.websocket_api import CONNECT_TOKEN_PARAMETER, route_id
 
+from tests.support.api_contract import API_MD, routes_in_api_md, shape
 from tests.unit.infra.conftest import extended_stack, resources_of_type, rest_only_stack
 
-# The REST routes of API.md (parameters written as {}); compared with ../shared/API.md below.
+# The REST routes of the contract (parameters written as {}); compared with docs/api.md below.
 API_MD_ROUTES = {
     ("GET", "/health"),
     ("POST", "/auth/register"),
@@ -44,36 +43,20 @@ API_MD_ROUTES = {
     ("GET", "/conversations/{}/calls"),
     ("GET", "/calls/ice-servers"),
 }
-API_MD = Path(__file__).resolve().parents[4] / "shared" / "API.md"
+
 _PARAM = re.compile(r"{[^}]+}")
-
-
-def _shape(path: str) -> str:
-    return _PARAM.sub("{}", path)
-
-
-def _routes_in_api_md(text: str) -> set[tuple[str, str]]:
-    out: set[tuple[str, str]] = set()
-    for method, path, more in re.findall(r"^\| (GET|POST|PATCH|PUT|DELETE) (\S+?)(,[^|]*)? \|", text, re.M):
-        out.add((method, _shape(path)))
-        base = path.rsplit("/", 1)[0]
-        for extra in re.findall(r"/(\w[\w-]*)", more or ""):
-            out.add((method, _shape(f"{base}/{extra}")))
-    return out
 
 
 def _method_for(template: dict[str, Any], stack: Stack, method: str, path: str) -> dict[str, Any]:
     return template["Resources"][names.rest_method_id(stack, method, path)]
 
 
-def test_the_embedded_route_list_is_api_md() -> None:
-    if not API_MD.exists():
-        pytest.skip(f"{API_MD} is not beside the checkout")
-    assert _routes_in_api_md(API_MD.read_text()) == API_MD_ROUTES
+def test_the_embedded_route_list_is_the_contracts() -> None:
+    assert routes_in_api_md(API_MD.read_text()) == API_MD_ROUTES
 
 
 def test_every_route_of_api_md_is_served_by_a_function_of_the_model() -> None:
-    served = {(r.method, _shape(r.path)) for r, _ in STACK.rest_routes()}
+    served = {(r.method, shape(r.path)) for r, _ in STACK.rest_routes()}
     assert API_MD_ROUTES - served == set()
 
 

@@ -1,4 +1,4 @@
-"""Shared pieces of the request and response bodies (camelCase on the wire, as API.md fixes)."""
+"""Shared pieces of the request and response bodies (camelCase on the wire, as docs/api.md fixes)."""
 
 from __future__ import annotations
 
