@@ -28,10 +28,24 @@ class Report:
     delivered: int = 0
     failures: list[str] = field(default_factory=list)
     alarms: list[str] = field(default_factory=list)
+    quiet: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (the function's return value)."""
-        return {"records": self.records, "delivered": self.delivered, "failures": self.failures, "alarms": self.alarms}
+        return {
+            "records": self.records,
+            "delivered": self.delivered,
+            "failures": self.failures,
+            "alarms": self.alarms,
+            "quiet": self.quiet,
+        }
+
+
+def worth_telling(notification: Notification) -> bool:
+    """False for OK after INSUFFICIENT_DATA: nobody was told anything was wrong (a new
+    alarm's first datapoints, a metric that came back), so an "all clear" is only noise; a
+    fresh deploy would otherwise mail one per alarm. Every other change is told."""
+    return not (notification.state == "OK" and notification.old_state == "INSUFFICIENT_DATA")
 
 
 def notification_of(record: Mapping[str, Any]) -> Notification:
@@ -68,6 +82,9 @@ class Notifier:
             report.records += 1
             notification = notification_of(record)
             report.alarms.append(notification.alarm)
+            if not worth_telling(notification):
+                report.quiet.append(notification.alarm)
+                continue
             topic_arn = str((record.get("Sns") or {}).get("TopicArn") or "")
             channels = self._channels(topic_arn)
             if not channels:

@@ -3,6 +3,7 @@ notifier's rules for partial failures, its configuration, and the Lambda entry p
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Iterator
@@ -136,6 +137,28 @@ def test_one_channel_down_is_reported_not_retried(alarm_event: dict[str, Any]) -
     assert results == [("webhook", False), ("email", True)]
 
 
+def _from_state(event: dict[str, Any], old: str) -> dict[str, Any]:
+    record = copy.deepcopy(event["Records"][0])
+    message = json.loads(record["Sns"]["Message"])
+    message["OldStateValue"] = old
+    record["Sns"]["Message"] = json.dumps(message)
+    return {"Records": [record]}
+
+
+def test_an_all_clear_nobody_needed_is_not_sent(ok_event: dict[str, Any]) -> None:
+    # Given an alarm that leaves INSUFFICIENT_DATA for OK (a new alarm's first datapoints)
+    # and one that recovers from ALARM
+    channel = FakeChannel("email")
+    notifier = Notifier(lambda topic: [channel])
+    # When both reach the notifier
+    quiet = notifier.handle(_from_state(ok_event, "INSUFFICIENT_DATA"))
+    told = notifier.handle(_from_state(ok_event, "ALARM"))
+    # Then only the recovery is told; the other is reported as quiet, not as a failure
+    assert (quiet.delivered, quiet.failures, quiet.quiet) == (0, [], [quiet.alarms[0]])
+    assert (told.delivered, told.quiet) == (1, [])
+    assert [(n.state, n.old_state) for n in channel.sent] == [("OK", "ALARM")]
+
+
 def test_all_channels_down_fails_the_invocation(alarm_event: dict[str, Any]) -> None:
     with pytest.raises(NotificationUndelivered):
         Notifier(lambda topic: [FakeChannel("webhook", fail=True)]).handle(alarm_event)
@@ -212,5 +235,6 @@ def test_the_lambda_entry_point(alarm_event: dict[str, Any], ok_event: dict[str,
         "delivered": 1,
         "failures": [],
         "alarms": ["chat-platform-prod-chat-lambda-duration-p90-critical"],
+        "quiet": [],
     }
     assert [n.state for n in channel.sent] == ["ALARM", "OK"]
