@@ -52,6 +52,18 @@ def _delivery_policy(function: Function, customer_managed_key: bool = True) -> d
                 ),
             }
         )
+    # A composite's page shows each triggering child's value and threshold: the notifier
+    # reads the stack's own alarms (their names start with the stack's name).
+    statements.append(
+        {
+            "Sid": "ReadTriggeringAlarms",
+            "Effect": "Allow",
+            "Action": "cloudwatch:DescribeAlarms",
+            "Resource": sub(
+                "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-*"
+            ),
+        }
+    )
     if not customer_managed_key:
         return _policy(function, statements)
     statements.append(

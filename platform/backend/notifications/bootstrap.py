@@ -107,10 +107,24 @@ def real_channels(settings: NotifierSettings) -> Callable[[str], Sequence[Channe
     return channels
 
 
+def alarm_reasons(region: str) -> Callable[[Sequence[str]], dict[str, str]]:
+    """Why each named alarm is in its state now (CloudWatch's StateReason: the values it saw
+    against the threshold), for a composite's page."""
+
+    def lookup(alarm_names: Sequence[str]) -> dict[str, str]:
+        found = _client("cloudwatch", region).describe_alarms(
+            AlarmNames=list(alarm_names)[:100], AlarmTypes=["MetricAlarm"]
+        )
+        return {a["AlarmName"]: str(a.get("StateReason") or "") for a in found.get("MetricAlarms", [])}
+
+    return lookup
+
+
 def notifier(on_result: Callable[[str, bool, str], None] | None = None) -> Notifier:
     """The process's notifier (built on first use)."""
     if "notifier" not in _current:
-        _current["notifier"] = Notifier(real_channels(get_notifier_settings()), on_result)
+        settings = get_notifier_settings()
+        _current["notifier"] = Notifier(real_channels(settings), on_result, alarm_reasons(settings.region))
     return _current["notifier"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from backend.notifications import links
@@ -123,8 +124,10 @@ def _where(message: AlarmMessage) -> str:
     return message.name
 
 
-def compose(message: AlarmMessage) -> Notification:
-    """The readable notification of ``message``."""
+def compose(message: AlarmMessage, child_reasons: Mapping[str, str] | None = None) -> Notification:
+    """The readable notification of ``message``. For a composite, ``child_reasons`` (child
+    alarm name -> its current state reason, value against threshold) is shown beside each
+    triggering child, so the page says how bad without a click."""
     description = parse_description(message.description)
     region = message.region or "us-east-1"
     at = message.changed_at
@@ -146,7 +149,8 @@ def compose(message: AlarmMessage) -> Notification:
     if message.is_composite:
         for child in message.children:
             since = f" since {when(child.timestamp)}" if child.timestamp else ""
-            details.append(f"{child.name}: {child.state or 'ALARM'}{since}")
+            reason = (child_reasons or {}).get(child.name)
+            details.append(f"{child.name}: {child.state or 'ALARM'}{since}" + (f": {reason}" if reason else ""))
             found.append(Link(child.name, links.alarm_link(region, child.name)))
         if not message.children and message.reason:
             details.append(message.reason)
@@ -164,7 +168,11 @@ def compose(message: AlarmMessage) -> Notification:
         resource=resource,
         condition=condition,
         headline=f"{resource} {verb}",
-        value="composite: see the triggering alarms below"
+        value=(
+            "composite: each triggering alarm's value and threshold below"
+            if child_reasons
+            else "composite: see the triggering alarms below"
+        )
         if message.is_composite
         else _value(message, unit_of(condition)),
         since=since,

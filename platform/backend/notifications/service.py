@@ -48,14 +48,26 @@ def worth_telling(notification: Notification) -> bool:
     return not (notification.state == "OK" and notification.old_state == "INSUFFICIENT_DATA")
 
 
-def notification_of(record: Mapping[str, Any]) -> Notification:
-    """The notification for one SNS record (alarm state change or plain message)."""
+ChildReasons = Callable[[Sequence[str]], Mapping[str, str]]
+
+
+def notification_of(record: Mapping[str, Any], child_reasons: ChildReasons | None = None) -> Notification:
+    """The notification for one SNS record (alarm state change or plain message). For a
+    composite, ``child_reasons`` looks up why each triggering child is in ALARM; when that
+    lookup fails the notification still goes out, listing the children without it."""
     sns = record.get("Sns") or {}
     message = sns.get("Message") or ""
     try:
-        return compose(parse_alarm(message))
+        alarm = parse_alarm(message)
     except NotAnAlarm:
         return compose_text(str(sns.get("Subject") or ""), str(message), str(sns.get("TopicArn") or ""))
+    reasons: Mapping[str, str] = {}
+    if alarm.is_composite and alarm.children and child_reasons is not None:
+        try:
+            reasons = child_reasons([child.name for child in alarm.children])
+        except Exception:  # the page matters more than its detail: send it without
+            reasons = {}
+    return compose(alarm, reasons)
 
 
 class Notifier:
@@ -69,9 +81,11 @@ class Notifier:
         self,
         channels: Callable[[str], Sequence[Channel]],
         on_result: Callable[[str, bool, str], None] | None = None,
+        child_reasons: ChildReasons | None = None,
     ) -> None:
         self._channels = channels
         self._on_result = on_result or (lambda channel, ok, detail: None)
+        self._child_reasons = child_reasons
 
     def handle(self, event: Mapping[str, Any]) -> Report:
         """Deliver every record of ``event``; NotificationUndelivered when a record reached
@@ -80,7 +94,7 @@ class Notifier:
         undelivered: list[str] = []
         for record in event.get("Records") or []:
             report.records += 1
-            notification = notification_of(record)
+            notification = notification_of(record, self._child_reasons)
             report.alarms.append(notification.alarm)
             if not worth_telling(notification):
                 report.quiet.append(notification.alarm)

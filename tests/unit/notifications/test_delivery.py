@@ -238,3 +238,35 @@ def test_the_lambda_entry_point(alarm_event: dict[str, Any], ok_event: dict[str,
         "quiet": [],
     }
     assert [n.state for n in channel.sent] == ["ALARM", "OK"]
+
+
+def test_a_composite_page_says_how_bad_each_child_is(composite_event: dict[str, Any]) -> None:
+    # Given CloudWatch's reason for the triggering child (what ServiceHealth's message lacks)
+    child = "chat-platform-prod-chat-lambda-error-rate-critical"
+    reason = "Threshold Crossed: 3 out of the last 5 datapoints [100.0] were >= the threshold (2.0)"
+    asked: list[list[str]] = []
+
+    def reasons(names: Any) -> dict[str, str]:
+        asked.append(list(names))
+        return {child: reason}
+
+    channel = FakeChannel("email")
+    # When the composite's notification is composed
+    Notifier(lambda topic: [channel], child_reasons=reasons).handle(composite_event)
+    # Then the child is looked up once and its value against the threshold is on the page
+    (sent,) = channel.sent
+    assert asked == [[child]]
+    assert any(child in line and reason in line for line in sent.details), sent.details
+    assert "value and threshold" in sent.value
+
+
+def test_a_failed_child_lookup_still_pages(composite_event: dict[str, Any]) -> None:
+    def broken(names: Any) -> dict[str, str]:
+        raise RuntimeError("AccessDenied")
+
+    channel = FakeChannel("email")
+    report = Notifier(lambda topic: [channel], child_reasons=broken).handle(composite_event)
+    assert report.delivered == 1
+    (line,) = channel.sent[0].details
+    assert line.startswith("chat-platform-prod-chat-lambda-error-rate-critical: ALARM")
+    assert "Threshold" not in line
