@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SERVICE_HEALTH = "service-health"
-# Measured on 2026-12-03 after part B's merge: the one notification per incident is
-# ServiceHealth's, which names the triggering alarms but not their value and threshold.
-COMPOSITE_TEXT = "ServiceHealth's notification names the triggering alarms, not their value and threshold (notifier)"
+# Measured on 2026-12-03 after ServiceHealth's page gained its children's values and
+# thresholds: at a fast clock on a loaded machine the canary can miss twin minutes, and its
+# alarm (missing data breaches) pages on its own, so a run sees two ServiceHealth incidents.
+COMPOSITE_TEXT = (
+    "at a fast clock on a loaded machine the canary misses twin minutes and its alarm pages"
+    " on its own (a second ServiceHealth notification)"
+)
 
 
 @dataclass(frozen=True)
