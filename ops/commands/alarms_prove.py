@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ops.conventions import FormatOption, InfoFileOption
+from ops.conventions import BadInput, Failed, FormatOption, InfoFileOption, read_info
 from ops.prove.runner import Prover, Result
 from ops.prove.scenarios import Scenario, find
 
@@ -21,24 +21,12 @@ err = Console(stderr=True)
 out = Console()
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code)
-
-
 def _info(path: Path) -> dict[str, Any]:
-    try:
-        info = json.loads(path.read_text())
-    except OSError as error:
-        raise _fail(
-            f"cannot read {path}: {error.strerror or error} (start the twin with `ops local up --info-file`)"
-        ) from None
-    except ValueError:
-        raise _fail(f"{path} is not JSON (expected the file `ops local up --info-file` writes)") from None
+    info = read_info(path)
     missing = [k for k in ("notifications_outbox", "faults_file", "aws_endpoint_url") if not info.get(k)]
     if missing:
-        raise _fail(f"{path} has no {', '.join(missing)}: restart the twin with this version of `ops local up`")
-    return dict(info)
+        raise BadInput(f"{path} has no {', '.join(missing)}: restart the twin with this version of `ops local up`")
+    return info
 
 
 def run_scenarios(scenarios: list[Scenario], info: dict[str, Any], on_progress: Any = None) -> list[Result]:
@@ -70,11 +58,11 @@ def prove(
     Exit 1 when an expectation fails.
     """
     if output_format not in ("table", "json"):
-        raise _fail(f"--format {output_format!r}: use table or json")
+        raise BadInput(f"--format {output_format!r}: use table or json")
     try:
         chosen = find(list(scenario or []))
     except KeyError as error:
-        raise _fail(str(error.args[0])) from None
+        raise BadInput(str(error.args[0])) from None
     if fast:
         chosen = [s for s in chosen if s.fast]
     progress = (lambda message: err.print(f"[dim]{message}[/]")) if output_format == "table" else None
@@ -93,8 +81,9 @@ def prove(
         finally:
             twin.stop()
     report(results, chosen, output_format)
-    if not all(r.passed for r in results):
-        raise typer.Exit(1)
+    failed = [r for r in results if not r.passed]
+    if failed:
+        raise Failed(f"{len(failed)} of {len(results)} scenarios did not meet their expectations (see above)")
 
 
 def report(results: list[Result], scenarios: list[Scenario], output_format: str) -> None:

@@ -16,18 +16,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ops.conventions import FormatOption, InfoFileOption
+from ops.conventions import BadInput, FormatOption, InfoFileOption, ops_app, read_info
 from ops.local.faults import KINDS, NEEDS_FUNCTION, FaultError, as_rows, clear, inject, read_faults
 
-app = typer.Typer(help="Inject faults into the running local twin, clear them, list them.", no_args_is_help=True)
+app = ops_app("Inject faults into the running local twin, clear them, list them.")
 out = Console()
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h)?$")
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code)
 
 
 def parse_duration(text: str) -> float:
@@ -40,23 +35,16 @@ def parse_duration(text: str) -> float:
 
 def _info(path: Path | None) -> dict[str, Any]:
     if path is None:
-        raise _fail("pass --info-file FILE: the file `ops local up --info-file FILE` wrote for the running twin")
-    try:
-        info = json.loads(path.read_text())
-    except OSError as error:
-        raise _fail(
-            f"cannot read {path}: {error.strerror or error} (start the twin with `ops local up --info-file`)"
-        ) from None
-    except ValueError:
-        raise _fail(f"{path} is not JSON (expected the file `ops local up --info-file` writes)") from None
-    if not isinstance(info, dict) or not info.get("faults_file"):
-        raise _fail(f"{path} has no faults_file: restart the twin with this version of `ops local up`")
+        raise BadInput("pass --info-file FILE: the file `ops local up --info-file FILE` wrote for the running twin")
+    info = read_info(path)
+    if not info.get("faults_file"):
+        raise BadInput(f"{path} has no faults_file: restart the twin with this version of `ops local up`")
     return info
 
 
 def _check_format(value: str) -> None:
     if value not in ("table", "json"):
-        raise _fail(f"--format {value!r}: use table or json")
+        raise BadInput(f"--format {value!r}: use table or json")
 
 
 @app.command("inject")
@@ -77,19 +65,19 @@ def inject_fault(
     info = _info(info_file)
     known = set((info.get("functions") or {}).keys())
     if function is not None and known and function not in known:
-        raise _fail(f"--function {function!r} is not a function of the twin; known: {', '.join(sorted(known))}")
+        raise BadInput(f"--function {function!r} is not a function of the twin; known: {', '.join(sorted(known))}")
     if function is not None and kind not in NEEDS_FUNCTION:
-        raise _fail(f"{kind} applies to the whole twin; drop --function")
+        raise BadInput(f"{kind} applies to the whole twin; drop --function")
     seconds = None
     if duration is not None:
         try:
             seconds = parse_duration(duration) / float(info.get("clock_speed") or 1.0)
         except ValueError as error:
-            raise _fail(str(error)) from None
+            raise BadInput(str(error)) from None
     try:
         fault = inject(Path(info["faults_file"]), kind, function, seconds)
     except FaultError as error:
-        raise _fail(str(error)) from None
+        raise BadInput(str(error)) from None
     if output_format == "json":
         sys.stdout.write(json.dumps(as_rows([fault])[0]) + "\n")
         return
@@ -110,7 +98,7 @@ def clear_fault(
     try:
         removed = clear(Path(info["faults_file"]), kind)
     except FaultError as error:
-        raise _fail(str(error)) from None
+        raise BadInput(str(error)) from None
     if output_format == "json":
         sys.stdout.write(json.dumps(as_rows(removed)) + "\n")
         return
@@ -130,7 +118,7 @@ def list_faults(
         try:
             faults = [f for f in read_faults(Path(info["faults_file"])) if f.active()]
         except FaultError as error:
-            raise _fail(str(error)) from None
+            raise BadInput(str(error)) from None
         for fault, row in zip(faults, as_rows(faults), strict=True):
             active.setdefault(fault.kind, []).append(row)
     rows: list[dict[str, Any]] = [
