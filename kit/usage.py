@@ -176,18 +176,9 @@ class Usage(_Section):
         side by side (tiers and free tier still apply to their total). Plans and sizes come
         from ``self``; ``other`` adds quantities only."""
         merged: dict[str, Any] = {"lambda": [*self.lambda_, *other.lambda_]}
-        for section in (
-            "apigateway",
-            "dynamodb",
-            "s3",
-            "cognito",
-            "cloudwatch",
-            "xray",
-            "scheduler",
-            "sns",
-            "waf",
-            "kms",
-        ):
+        # Every service section of the model (Lambda, a list, is merged above).
+        sections = [name for name in type(self).model_fields if isinstance(getattr(self, name), BaseModel)]
+        for section in sections:
             mine: BaseModel = getattr(self, section)
             theirs: BaseModel = getattr(other, section)
             values = mine.model_dump()
