@@ -1,5 +1,6 @@
 """Answers injected in place of DynamoDB's, at the HTTP level, so botocore's parsing and the
-store's own retries run for real (see tests/unit/reliability/test_faults.py for the idea)."""
+store's own retries run for real (the HTTP-level trick: botocore keeps the first
+``before-send`` answer, so moto's own handler is switched off for an injected call)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,10 @@ def transaction_conflict(request: dict[str, Any]) -> Answer:
         "message": "Transaction cancelled [TransactionConflict]",
         "CancellationReasons": reasons,
     }
+
+
+def failing(operation: str, code: str, status: int, times: int) -> Any:
+    """The next ``times`` attempts of ``operation`` answer DynamoDB error ``code`` with HTTP
+    ``status``, so botocore's own retry and backoff run for real; yields the attempt counter."""
+    body = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected"}
+    return answering(operation, lambda _request: (status, body), times)

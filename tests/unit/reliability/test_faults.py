@@ -4,60 +4,11 @@ unstored message), the management API failing, the pool's keys unavailable."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from backend.store.table import dynamodb_client
-from botocore.awsrequest import AWSResponse
-from moto.core import models as moto_models
 
 from tests.support.api import Api
+from tests.support.dynamo_faults import failing
 from tests.support.realtime import FakeSender, Socket
-
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: object) -> Iterator[bytes]:
-        yield self._body
-
-
-@contextmanager
-def failing(operation: str, code: str, status: int, times: int) -> Iterator[list[int]]:
-    """The next ``times`` attempts of ``operation`` answer ``code`` at the HTTP level, so
-    botocore's own retry and backoff run for real; yields the attempt counter.
-
-    botocore calls every ``before-send`` handler and keeps the first answer, so moto's own
-    handler is switched off for an injected attempt (and on again by a last handler);
-    otherwise moto would also execute the request the client is told failed.
-    """
-    attempts = [0]
-    body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": "injected"}).encode()
-
-    def inject(request, **_: object):
-        if not request.headers.get("X-Amz-Target", b"").endswith(f".{operation}".encode()):
-            return None
-        attempts[0] += 1
-        if attempts[0] > times:
-            return None
-        moto_models.botocore_stubber.enabled = False
-        return AWSResponse(request.url, status, {"x-amzn-ErrorType": code}, _Raw(body))
-
-    def restore(**_: object) -> None:
-        moto_models.botocore_stubber.enabled = True
-
-    client = dynamodb_client()
-    client.meta.events.register_first("before-send", inject)
-    client.meta.events.register_last("before-send", restore)
-    try:
-        yield attempts
-    finally:
-        client.meta.events.unregister("before-send", inject)
-        client.meta.events.unregister("before-send", restore)
-        moto_models.botocore_stubber.enabled = True
 
 
 @pytest.fixture
