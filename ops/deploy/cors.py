@@ -1,6 +1,9 @@
-"""The CORS origins a stage may be deployed with: a stage marked ``explicit_cors`` in the
-stack model (prod) needs https origins given on purpose, never the template's localhost
-default, a loopback address or ``*``."""
+"""The extra CORS origins a stage may be deployed with.
+
+CORS always allows the web distribution's own origin (``infra.template.cors``); the
+``CorsAllowOrigins`` parameter adds more. Only a stage with ``local_cors_origins`` in the stack
+model (dev) may add localhost, a loopback address or plain http; no stage may add ``*``.
+"""
 
 from __future__ import annotations
 
@@ -29,16 +32,17 @@ def previous_origins(cloudformation: Any, stack_name: str) -> str | None:
 
 
 def check_origins(stage: StageSettings, origins: str | None) -> None:
-    """DeployError naming the parameter and what to pass when ``stage`` needs explicit origins
-    and ``origins`` (comma separated; None when neither given nor deployed before) are not."""
-    if not stage.explicit_cors:
-        return
+    """DeployError naming the parameter and what to pass when ``origins`` (comma separated;
+    None or empty: the web distribution's origin only) hold ``*``, or, on a stage without
+    ``local_cors_origins``, anything but https origins of other hosts than this machine."""
     how = f"pass --parameter {names.CORS_ORIGINS_PARAMETER}=https://app.example.com (your web client's origin)"
-    if not origins:
-        raise DeployError(f"stage {stage.name} needs an explicit {names.CORS_ORIGINS_PARAMETER}: {how}")
-    for origin in (o.strip() for o in origins.split(",")):
+    for origin in (o.strip() for o in (origins or "").split(",") if o.strip()):
+        if origin == "*":
+            raise DeployError(f"stage {stage.name} refuses the CORS origin '*' in {names.CORS_ORIGINS_PARAMETER}: {how}")
+        if stage.local_cors_origins:
+            continue
         parts = urlsplit(origin)
-        if origin == "*" or parts.scheme != "https" or (parts.hostname or "") in _LOCAL_HOSTS:
+        if parts.scheme != "https" or (parts.hostname or "") in _LOCAL_HOSTS:
             raise DeployError(
                 f"stage {stage.name} refuses the CORS origin {origin!r} in {names.CORS_ORIGINS_PARAMETER} "
                 f"(https origins of the web client only, no localhost or '*'): {how}"

@@ -111,7 +111,7 @@ def deploy(
     if clash:
         raise DeployError(f"ops deploy sets {', '.join(clash)} itself; do not pass it as --parameter")
     origins = request.parameters.get(names.CORS_ORIGINS_PARAMETER)
-    if stack.stage(request.stage).explicit_cors and origins is None:
+    if origins is None:
         origins = cors.previous_origins(cloudformation, stack_name)
     cors.check_origins(stack.stage(request.stage), origins)
 

@@ -136,6 +136,36 @@ class Bucket:
     abort_incomplete_multipart_days: int = 7
 
 
+# CloudFront edge locations a distribution serves from (cheapest first): North America and
+# Europe; plus Asia, the Middle East and Africa; all of them.
+PriceClass = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"]
+
+
+@dataclass(frozen=True)
+class WebHosting:
+    """The web build of the client: a private bucket served by a CloudFront distribution.
+
+    ``ops deploy web`` uploads the build; the distribution reads the bucket through Origin
+    Access Control, answers HTTPS only, and turns the origin's 403/404 into ``/index.html``
+    (the single-page app routes in the browser).
+    """
+
+    bucket_logical_name: str = "WebBucket"
+    distribution_logical_name: str = "WebDistribution"
+    # Edge locations served from; PriceClass_100 (North America, Europe) is the cheapest and
+    # the others add latency-saving locations at higher per-GB prices.
+    price_class: PriceClass = "PriceClass_100"
+    index_document: str = "index.html"
+    # Strict-Transport-Security max-age: two years, subdomains included.
+    hsts_max_age_s: int = 63072000
+    # How long CloudFront keeps the SPA fallback answer for a missing path.
+    error_caching_min_ttl_s: int = 10
+
+    def __post_init__(self) -> None:
+        if self.price_class not in ("PriceClass_100", "PriceClass_200", "PriceClass_All"):
+            raise ValueError(f"price_class must be PriceClass_100, PriceClass_200 or PriceClass_All, not {self.price_class!r}")
+
+
 @dataclass(frozen=True)
 class UserPool:
     """The Cognito user pool and its app client."""
@@ -247,13 +277,15 @@ class StageSettings:
     # Deletion protection and a Retain policy on the table, bucket and user pool.
     protect_data: bool = False
     cost: CostProfile = CostProfile()
-    # ``ops deploy`` refuses the stage without an explicit https CORS origin (no localhost).
-    explicit_cors: bool = False
+    # CORS always allows the web distribution's origin; extra origins (``CorsAllowOrigins``)
+    # may be localhost or plain http only where this is True (dev); elsewhere ``ops deploy``
+    # refuses anything but https origins.
+    local_cors_origins: bool = False
 
 
 DEFAULT_STAGES = (
-    StageSettings("dev", log_retention_days=14, protect_data=False, cost=DEV_COST_PROFILE),
-    StageSettings("prod", log_retention_days=365, protect_data=True, explicit_cors=True),
+    StageSettings("dev", log_retention_days=14, protect_data=False, cost=DEV_COST_PROFILE, local_cors_origins=True),
+    StageSettings("prod", log_retention_days=365, protect_data=True),
 )
 
 
@@ -270,6 +302,8 @@ class Stack:
     rest_api: RestApi
     websocket_api: WebSocketApi
     stages: tuple[StageSettings, ...] = DEFAULT_STAGES
+    # The web client's hosting (None: the stack serves no web build).
+    web: WebHosting | None = None
 
     def stage(self, name: str) -> StageSettings:
         """The settings of stage ``name``; KeyError naming the known stages otherwise."""

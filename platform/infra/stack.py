@@ -13,6 +13,7 @@ from infra.model import (
     Stack,
     Table,
     UserPool,
+    WebHosting,
     WebSocketApi,
     WebSocketRoute,
 )
@@ -227,4 +228,5 @@ STACK = Stack(
     user_pool=UserPool(logical_name="UserPool", client_name="mobile"),
     rest_api=RestApi(logical_name="RestApi"),
     websocket_api=WebSocketApi(logical_name="WebSocketApi"),
+    web=WebHosting(),
 )

@@ -2,7 +2,7 @@
 
 ``synthesize(STACK, "dev")`` returns the template; ``template_json`` its deterministic text.
 Each resource family has its own module (table, bucket, auth, functions, rest_api, gateway,
-waf, websocket_api, topic, kms, domain, outputs); contributors add dashboards, alarms and
+waf, websocket_api, topic, kms, domain, web, outputs); contributors add dashboards, alarms and
 warm-up schedules (see ``infra.template.contributors``).
 """
 
@@ -26,6 +26,7 @@ from infra.template import (
     table,
     topic,
     waf,
+    web,
     websocket_api,
 )
 from infra.template.context import SynthContext
@@ -51,6 +52,7 @@ _CORE_PARTS = (
     waf.resources,
     websocket_api.resources,
     domain.resources,
+    web.resources,
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.template import checkov, names
+from infra.template import checkov, cors, names
 from infra.template.context import SynthContext
 from infra.template.intrinsics import get_att, ref, sub
 
@@ -82,7 +82,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
             "CorsConfiguration": {
                 "CorsRules": [
                     {
-                        "AllowedOrigins": {"Fn::Split": [",", ref(names.CORS_ORIGINS_PARAMETER)]},
+                        "AllowedOrigins": cors.origin_list(ctx),
                         "AllowedMethods": ["GET", "PUT", "POST"],
                         "AllowedHeaders": ["*"],
                         "MaxAge": 600,

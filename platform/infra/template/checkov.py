@@ -37,6 +37,23 @@ REASONS: dict[str, str] = {
         "log each issue; S3 server access logs would need a second bucket (itself unlogged) and cost; "
         "enable CloudTrail S3 data events account-wide where an audit trail of reads is required."
     ),
+    # The web distribution (infra/template/web.py).
+    "CKV_AWS_68": (
+        "The distribution serves the static web build only (GET and HEAD of public files, no forms, "
+        "no API): a WAF web ACL ($5 a month plus rules and requests) would inspect nothing an attacker "
+        "can change; the REST API, which takes input, has its own web ACL."
+    ),
+    "CKV_AWS_86": (
+        "CloudFront standard logs need a second bucket with ACLs enabled (against the stack's "
+        "BucketOwnerEnforced rule), itself unlogged, and storage for a line per request of public files; "
+        "the distribution's CloudWatch metrics (requests, bytes, 4xx and 5xx rates) are alarmed on and "
+        "drawn on the overview dashboard."
+    ),
+    "CKV_AWS_174": (
+        "Without the WebDomainName parameter the distribution uses the cloudfront.net certificate, "
+        "whose minimum protocol CloudFront fixes (TLSv1); with an alternate domain the template sets "
+        "TLSv1.2_2021 (the parameter decides, which checkov cannot evaluate)."
+    ),
     # A development stage's cost profile (docs/cost.md): AWS owned and managed keys instead of
     # the stack's customer managed key, which costs $1 a month plus requests.
     "CKV_AWS_119": (
@@ -56,6 +73,24 @@ REASONS: dict[str, str] = {
         "publish to a topic under the AWS managed SNS key; alarm notifications carry no user data."
     ),
 }
+
+
+# Findings whose reason differs by resource: (check id, resource kind) -> reason.
+SPECIFIC_REASONS: dict[tuple[str, str], str] = {
+    ("CKV_AWS_18", "web-bucket"): (
+        "The web bucket holds the public web build and is read only by CloudFront (Origin Access "
+        "Control); its readers are the distribution's requests, counted in its metrics. Server access "
+        "logs would need a second bucket (itself unlogged) and cost."
+    ),
+}
+
+
+def with_specific_skip(resource: dict[str, Any], check_id: str, kind: str) -> dict[str, Any]:
+    """``resource`` with the skip of ``check_id`` justified by ``SPECIFIC_REASONS[(check_id, kind)]``."""
+    skips = resource.setdefault("Metadata", {}).setdefault("checkov", {}).setdefault("skip", [])
+    if all(entry["id"] != check_id for entry in skips):
+        skips.append({"id": check_id, "comment": SPECIFIC_REASONS[(check_id, kind)]})
+    return resource
 
 
 def with_skips(resource: dict[str, Any], *check_ids: str) -> dict[str, Any]:

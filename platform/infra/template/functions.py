@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.model import Function
-from infra.template import checkov, iam, names
+from infra.template import checkov, cors, iam, names
 from infra.template.code_hash import code_digest, version_digest
 from infra.template.context import SynthContext
 from infra.template.errors import TemplateError
@@ -49,7 +49,7 @@ def environment(ctx: SynthContext, function: Function) -> dict[str, Any]:
         "USER_POOL_ID": ref(stack.user_pool.logical_name),
         "USER_POOL_CLIENT_ID": ref(names.user_pool_client_id(stack)),
         "AUTO_CONFIRM_SIGNUPS": ref(names.AUTO_CONFIRM_PARAMETER),
-        "CORS_ALLOW_ORIGINS": ref(names.CORS_ORIGINS_PARAMETER),
+        "CORS_ALLOW_ORIGINS": cors.origins(ctx),
         "POWERTOOLS_SERVICE_NAME": function.name,
         "POWERTOOLS_METRICS_NAMESPACE": stack.metrics_namespace,
     }

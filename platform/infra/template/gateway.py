@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from infra.gateway_responses import GATEWAY_RESPONSES
-from infra.template import names
+from infra.template import cors, names
 from infra.template.context import SynthContext
 from infra.template.intrinsics import ref
 
@@ -15,7 +15,7 @@ def gateway_responses(ctx: SynthContext) -> dict[str, Any]:
     api = ctx.stack.rest_api.logical_name
     # A gateway response cannot choose among several origins (the functions' answers can, and
     # echo any configured origin): the primary, first, origin may read gateway errors.
-    primary_origin = {"Fn::Select": [0, {"Fn::Split": [",", ref(names.CORS_ORIGINS_PARAMETER)]}]}
+    primary_origin = cors.primary_origin(ctx)
     headers = {
         "gatewayresponse.header.Access-Control-Allow-Origin": {"Fn::Sub": ["'${Origin}'", {"Origin": primary_origin}]},
         "gatewayresponse.header.Access-Control-Allow-Headers": "'Authorization,Content-Type'",

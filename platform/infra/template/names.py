@@ -23,6 +23,13 @@ AUTO_CONFIRM_PARAMETER = "AutoConfirmSignups"
 DOMAIN_NAME_PARAMETER = "DomainName"
 CERTIFICATE_PARAMETER = "CertificateArn"
 HAS_CUSTOM_DOMAIN = "HasCustomDomain"
+HAS_EXTRA_CORS_ORIGINS = "HasExtraCorsOrigins"
+# The web build's distribution: its optional alternate domain and us-east-1 certificate.
+WEB_DOMAIN_PARAMETER = "WebDomainName"
+WEB_CERTIFICATE_PARAMETER = "WebCertificateArn"
+HAS_WEB_DOMAIN = "HasWebDomain"
+WEB_ORIGIN_ACCESS_CONTROL = "WebOriginAccessControl"
+WEB_HEADERS_POLICY = "WebResponseHeadersPolicy"
 # The alias every caller invokes (APIs, SNS, schedules, warm-up): it tracks the latest
 # published version, so provisioned concurrency or SnapStart on it serves real traffic.
 LIVE_ALIAS = "live"

@@ -39,6 +39,23 @@ def outputs(ctx: SynthContext) -> dict[str, Any]:
             "Value": get_att(DOMAIN, "RegionalDomainName"),
         },
     }
+    web = stack.web
+    if web is not None:
+        out["WebUrl"] = {
+            "Description": "URL of the web build (its cloudfront.net name; the alternate domain when given)",
+            "Value": {
+                "Fn::If": [
+                    names.HAS_WEB_DOMAIN,
+                    sub(f"https://${{{names.WEB_DOMAIN_PARAMETER}}}"),
+                    sub(f"https://${{{web.distribution_logical_name}.DomainName}}"),
+                ]
+            },
+        }
+        out["WebBucketName"] = {"Description": "Bucket of the web build", "Value": ref(web.bucket_logical_name)}
+        out["WebDistributionId"] = {
+            "Description": "CloudFront distribution of the web build",
+            "Value": ref(web.distribution_logical_name),
+        }
     if ctx.customer_managed_key:
         out["DataKeyArn"] = {
             "Description": "KMS key encrypting the stack's data",

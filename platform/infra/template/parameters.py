@@ -10,7 +10,8 @@ from infra.template.intrinsics import ref
 
 
 def parameters(ctx: SynthContext) -> dict[str, Any]:
-    """Artifact location, CORS origins, sign-up confirmation and the optional custom domain."""
+    """Artifact location, CORS origins, sign-up confirmation and the optional custom domains
+    (REST API, web distribution)."""
     out: dict[str, Any] = {
         names.ARTIFACT_BUCKET_PARAMETER: {
             "Type": "String",
@@ -19,8 +20,9 @@ def parameters(ctx: SynthContext) -> dict[str, Any]:
         },
         names.CORS_ORIGINS_PARAMETER: {
             "Type": "String",
-            "Description": "Browser origins allowed by CORS (REST API and bucket), comma separated",
-            "Default": "http://localhost:8081",
+            "Description": "Browser origins allowed by CORS (REST API and media bucket) besides the web "
+            "distribution's own, comma separated (empty: none)",
+            "Default": "http://localhost:8081" if ctx.stage.local_cors_origins else "",
         },
         names.AUTO_CONFIRM_PARAMETER: {
             "Type": "String",
@@ -39,6 +41,17 @@ def parameters(ctx: SynthContext) -> dict[str, Any]:
             "Default": "",
         },
     }
+    if ctx.stack.web is not None:
+        out[names.WEB_DOMAIN_PARAMETER] = {
+            "Type": "String",
+            "Description": "Optional alternate domain of the web distribution (empty: its cloudfront.net name)",
+            "Default": "",
+        }
+        out[names.WEB_CERTIFICATE_PARAMETER] = {
+            "Type": "String",
+            "Description": "ACM certificate ARN of the web domain; CloudFront needs it in us-east-1",
+            "Default": "",
+        }
     for function in ctx.stack.functions:
         out.setdefault(
             names.code_key_parameter(function),
@@ -52,12 +65,22 @@ def parameters(ctx: SynthContext) -> dict[str, Any]:
 
 
 def conditions(ctx: SynthContext) -> dict[str, Any]:
-    """``HasCustomDomain``: both the domain name and its certificate are given."""
+    """``HasCustomDomain``: both the REST domain name and its certificate are given;
+    ``HasWebDomain`` the same for the web distribution; ``HasExtraCorsOrigins``: CORS origins
+    beyond the web distribution's are given."""
+    out: dict[str, Any] = {
+        names.HAS_CUSTOM_DOMAIN: _both_given(names.DOMAIN_NAME_PARAMETER, names.CERTIFICATE_PARAMETER),
+    }
+    if ctx.stack.web is not None:
+        out[names.HAS_WEB_DOMAIN] = _both_given(names.WEB_DOMAIN_PARAMETER, names.WEB_CERTIFICATE_PARAMETER)
+        out[names.HAS_EXTRA_CORS_ORIGINS] = {"Fn::Not": [{"Fn::Equals": [ref(names.CORS_ORIGINS_PARAMETER), ""]}]}
+    return out
+
+
+def _both_given(first: str, second: str) -> dict[str, Any]:
     return {
-        names.HAS_CUSTOM_DOMAIN: {
-            "Fn::And": [
-                {"Fn::Not": [{"Fn::Equals": [ref(names.DOMAIN_NAME_PARAMETER), ""]}]},
-                {"Fn::Not": [{"Fn::Equals": [ref(names.CERTIFICATE_PARAMETER), ""]}]},
-            ]
-        }
+        "Fn::And": [
+            {"Fn::Not": [{"Fn::Equals": [ref(first), ""]}]},
+            {"Fn::Not": [{"Fn::Equals": [ref(second), ""]}]},
+        ]
     }

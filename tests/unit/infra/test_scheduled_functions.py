@@ -57,5 +57,5 @@ def test_the_notifier_keeps_reserved_concurrency_in_the_template() -> None:
 
 
 def test_the_bucket_records_request_metrics_for_the_5xx_alarm() -> None:
-    (bucket,) = resources_of_type(_template(), "AWS::S3::Bucket").values()
+    bucket = resources_of_type(_template(), "AWS::S3::Bucket")[STACK.bucket.logical_name]
     assert bucket["Properties"]["MetricsConfigurations"] == [{"Id": "EntireBucket"}]

@@ -127,7 +127,11 @@ def test_functions_get_the_settings_the_backend_reads(dev_template: dict[str, An
         assert variables["USER_POOL_ID"] == {"Ref": STACK.user_pool.logical_name}
         assert variables["USER_POOL_CLIENT_ID"] == {"Ref": names.user_pool_client_id(STACK)}
         assert variables["POWERTOOLS_METRICS_NAMESPACE"] == STACK.metrics_namespace
-        assert variables["CORS_ALLOW_ORIGINS"] == {"Ref": names.CORS_ORIGINS_PARAMETER}
+        # the web distribution's origin first, then the alternate web domain and the extra origins
+        first, domain, extra = variables["CORS_ALLOW_ORIGINS"]["Fn::Join"][1]
+        assert first == {"Fn::Sub": "https://${WebDistribution.DomainName}"}
+        assert domain["Fn::If"][0] == names.HAS_WEB_DOMAIN
+        assert extra["Fn::If"] == [names.HAS_EXTRA_CORS_ORIGINS, {"Fn::Sub": ",${CorsAllowOrigins}"}, ""]
         for key, value in function.environment.items():
             assert variables[key] == value
         posts_to_connections = any(p.resource == "websocket_connections" for p in function.permissions)

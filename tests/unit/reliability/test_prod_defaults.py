@@ -40,17 +40,20 @@ def _never_build(*_: Any) -> list[Any]:
 
 @pytest.mark.parametrize(
     "origins",
-    [None, "http://localhost:8081", "https://app.example.com,http://127.0.0.1:3000", "*", "http://app.example.com"],
+    ["http://localhost:8081", "https://app.example.com,http://127.0.0.1:3000", "*", "http://app.example.com"],
 )
-def test_a_prod_deploy_refuses_a_local_or_missing_cors_origin(origins: str | None) -> None:
-    parameters = {} if origins is None else {names.CORS_ORIGINS_PARAMETER: origins}
+def test_a_prod_deploy_refuses_a_local_or_wildcard_cors_origin(origins: str) -> None:
+    parameters = {names.CORS_ORIGINS_PARAMETER: origins}
     request = DeployRequest(stage="prod", parameters=parameters)
     with pytest.raises(DeployError, match="CorsAllowOrigins"):
         deploy(STACK, request, _Clients(), reporter=None, build=_never_build)  # type: ignore[arg-type]
 
 
-def test_a_prod_deploy_with_an_https_origin_passes_the_check() -> None:
-    request = DeployRequest(stage="prod", parameters={names.CORS_ORIGINS_PARAMETER: "https://app.example.com"})
+@pytest.mark.parametrize("parameters", [{names.CORS_ORIGINS_PARAMETER: "https://app.example.com"}, {}])
+def test_a_prod_deploy_with_an_https_origin_or_only_the_web_distribution_passes_the_check(
+    parameters: dict[str, str],
+) -> None:
+    request = DeployRequest(stage="prod", parameters=parameters)
 
     class Built(Exception):
         pass
@@ -67,8 +70,11 @@ def test_a_prod_deploy_with_an_https_origin_passes_the_check() -> None:
 
 
 def test_dev_keeps_the_local_default() -> None:
-    assert not STACK.stage("dev").explicit_cors
-    assert STACK.stage("prod").explicit_cors
+    assert STACK.stage("dev").local_cors_origins
+    assert not STACK.stage("prod").local_cors_origins
+    dev = synthesize(STACK, "dev")["Parameters"][names.CORS_ORIGINS_PARAMETER]["Default"]
+    prod = synthesize(STACK, "prod")["Parameters"][names.CORS_ORIGINS_PARAMETER]["Default"]
+    assert (dev, prod) == ("http://localhost:8081", "")
 
 
 @pytest.mark.parametrize("name", ["websocket", "notifier"])
