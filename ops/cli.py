@@ -30,7 +30,7 @@ class Ops(LazyGroup):
         "stack": Lazy("ops.commands.stack", "app", "The CloudFormation stack: synth, outputs, destroy."),
         "deploy": Lazy(
             "ops.commands.deploy",
-            "deploy",
+            "app",
             "Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it with "
             "progress, and print the stack's outputs.",
         ),

@@ -128,6 +128,7 @@ def demo(
     from ops.commands.local import start_twin
     from ops.demo.runner import report, run_day
     from ops.demo.scenario import Plan as Scenario
+    from ops.demo.web import deploy_sample
     from ops.local.twin import TwinConfig
 
     console = Console()
@@ -140,6 +141,7 @@ def demo(
             _apply_warmup(twin, warmup, console)
         outcome = run_day(twin, plan, console)
         ok = report(twin, outcome, console)
+        ok = deploy_sample(twin, console) and ok
         project_cost(twin, users, console)
         write_preview(twin, preview_dir, console)
     except KeyboardInterrupt:
@@ -152,4 +154,7 @@ def demo(
 
         ok = tell(console) and ok
     if not ok:
-        raise Failed("some messages were not both stored and delivered to every connected participant (see above)")
+        raise Failed(
+            "some messages were not both stored and delivered to every connected participant, "
+            "or the sample web build was not served (see above)"
+        )

@@ -1,4 +1,5 @@
-"""`ops deploy`: package, upload and deploy the stack through a change set."""
+"""`ops deploy`: package, upload and deploy the stack through a change set; `ops deploy web`:
+sync the web build to its bucket and invalidate what changed."""
 
 from __future__ import annotations
 
@@ -12,12 +13,23 @@ from ops.conventions import (
     BadInput,
     EndpointUrlOption,
     Failed,
+    InfoFileOption,
+    OutputOption,
     ProfileOption,
     RegionOption,
     StageOption,
+    TabularFormatOption,
     check_stage,
     connect,
+    emit,
+    ops_app,
 )
+
+HELP = (
+    "Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it with "
+    "progress, and print the stack's outputs."
+)
+app = ops_app(HELP, invoke_without_command=True, no_args_is_help=False)
 
 
 def _parse_parameters(values: list[str]) -> dict[str, str]:
@@ -30,7 +42,9 @@ def _parse_parameters(values: list[str]) -> dict[str, str]:
     return out
 
 
+@app.callback()
 def deploy(
+    ctx: typer.Context,
     stage: StageOption = "dev",
     region: RegionOption = None,
     endpoint_url: EndpointUrlOption = None,
@@ -51,7 +65,9 @@ def deploy(
     ),
 ) -> None:
     """Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it with progress,
-    and print the stack's outputs."""
+    and print the stack's outputs. `ops deploy web` deploys the web build instead."""
+    if ctx.invoked_subcommand is not None:
+        return
     from infra import STACK
     from rich.console import Console
 
@@ -83,3 +99,28 @@ def deploy(
         console.print("dry run: change set discarded; nothing deployed")
         return
     print_outputs(console, result.outputs)
+
+
+@app.command("web")
+def web(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="The web build's folder (index.html at its top), as your bundler writes it.")
+    ],
+    stage: StageOption = "dev",
+    region: RegionOption = None,
+    endpoint_url: EndpointUrlOption = None,
+    profile: ProfileOption = None,
+    info_file: InfoFileOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List the changes; upload and delete nothing.")] = False,
+    fmt: TabularFormatOption = "table",
+    output: OutputOption = None,
+) -> None:
+    """Upload the web build in DIR to STAGE's web bucket (hashed files first, index.html last, removed files
+    after), invalidate the changed unhashed paths on its CloudFront distribution, and print the URL. With
+    --info-file, the local twin's web bucket, served at its web_url."""
+    from ops.deploy.web_console import run_web_deploy
+
+    check_stage(stage)
+    aws = connect(region=region, endpoint_url=endpoint_url, profile=profile, info_file=info_file)
+    result, rows, human = run_web_deploy(aws, stage, directory, dry_run=dry_run)
+    emit(result, fmt, output=output, rows=rows, human=human, title="web build changes" if dry_run else None)

@@ -124,6 +124,12 @@ def load(entry: Lazy, name: str) -> Any:
     from typer.models import CommandInfo
 
     target = getattr(importlib.import_module(entry.module), entry.attribute)
+    if isinstance(target, typer.Typer) and target.registered_callback is not None:
+        # A group that is also a command (`ops deploy` and `ops deploy web`): its callback's
+        # options belong to the group, so it is built whole.
+        from typer.main import get_group
+
+        return get_group(target)
     if isinstance(target, typer.Typer):
         return TyperAppGroup(target, name)
     return get_command_from_info(

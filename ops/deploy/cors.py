@@ -38,7 +38,9 @@ def check_origins(stage: StageSettings, origins: str | None) -> None:
     how = f"pass --parameter {names.CORS_ORIGINS_PARAMETER}=https://app.example.com (your web client's origin)"
     for origin in (o.strip() for o in (origins or "").split(",") if o.strip()):
         if origin == "*":
-            raise DeployError(f"stage {stage.name} refuses the CORS origin '*' in {names.CORS_ORIGINS_PARAMETER}: {how}")
+            raise DeployError(
+                f"stage {stage.name} refuses the CORS origin '*' in {names.CORS_ORIGINS_PARAMETER}: {how}"
+            )
         if stage.local_cors_origins:
             continue
         parts = urlsplit(origin)

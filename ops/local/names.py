@@ -68,3 +68,15 @@ def rest_api_id(stack: Stack) -> str:
 def alarm_topic_name(stack: Stack) -> str:
     """The SNS topic the alarms notify."""
     return f"{stack.name}-alarms"
+
+
+def web_bucket_name(stack: Stack) -> str:
+    """The web build's bucket in the twin (``chat-platform-webbucket``)."""
+    assert stack.web is not None
+    return f"{stack.name}-{stack.web.bucket_logical_name}".lower()
+
+
+def web_distribution_id(stack: Stack) -> str:
+    """A stable id for the twin's web distribution, its ``DistributionId`` dimension (CloudFront
+    ids are 14 upper-case letters and digits starting with E)."""
+    return "E" + hashlib.sha256(f"{stack.name}/web".encode()).hexdigest()[:13].upper()

@@ -28,6 +28,8 @@ class LocalResources:
     user_pool_client_id: str
     alarm_topic_arn: str
     log_groups: dict[str, str]
+    # The web build's bucket ("": the stack hosts no web build).
+    web_bucket_name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
@@ -63,6 +65,10 @@ def provision_local(endpoint_url: str, stack: Stack) -> LocalResources:
         logs.put_retention_policy(logGroupName=group, retentionInDays=LOG_RETENTION_DAYS)
         groups[function.name] = group
     topic = client(endpoint_url, "sns").create_topic(Name=names.alarm_topic_name(stack))
+    web_bucket = ""
+    if stack.web is not None:
+        web_bucket = names.web_bucket_name(stack)
+        client(endpoint_url, "s3").create_bucket(Bucket=web_bucket)
     return LocalResources(
         table_name=base.table_name,
         bucket_name=base.bucket_name,
@@ -70,4 +76,5 @@ def provision_local(endpoint_url: str, stack: Stack) -> LocalResources:
         user_pool_client_id=base.user_pool_client_id,
         alarm_topic_arn=topic["TopicArn"],
         log_groups=groups,
+        web_bucket_name=web_bucket,
     )

@@ -38,6 +38,7 @@ from ops.local.provisioning import LocalResources, client, provision_local
 from ops.local.runtime import FunctionRuntime, Invocation, LambdaService
 from ops.local.scheduler import Scheduler
 from ops.local.telemetry import Telemetry
+from ops.local.web import WebServer, twin_csp
 from ops.local.xray_daemon import XRayDaemon
 
 T = TypeVar("T")
@@ -66,6 +67,8 @@ class TwinConfig:
 
     port: int = DEFAULT_PORT
     aws_port: int = 0
+    # The web build's server (its origin joins the CORS origins, as the distribution's does).
+    web_port: int = 0
     xray_port: int = 0
     concurrency: int = DEFAULT_CONCURRENCY
     cors_origins: str = DEFAULT_CORS_ORIGINS
@@ -109,6 +112,10 @@ class TwinInfo:
     faults_file: str = ""
     clock_speed: float = 1.0
     clock_origin: float = 0.0
+    # The last web build `ops deploy web --info-file` uploaded, served as the distribution would.
+    web_url: str = ""
+    web_bucket_name: str = ""
+    web_distribution_id: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready copy."""
@@ -148,6 +155,7 @@ class Twin:
         self.outbox: Outbox | None = None
         self.alarms: TwinAlarms | None = None
         self.scheduler: Scheduler | None = None
+        self.web: WebServer | None = None
 
     @property
     def info(self) -> TwinInfo:
@@ -177,6 +185,10 @@ class Twin:
         gateway_socket = bind_tcp(config.port, "API gateway")
         port = port_of(gateway_socket)
         gateway_url = f"http://127.0.0.1:{port}"
+        web_socket = bind_tcp(config.web_port, "web build") if self.stack.web is not None else None
+        web_url = f"http://127.0.0.1:{port_of(web_socket)}" if web_socket is not None else ""
+        # CORS allows the web build's origin, as the template allows the distribution's.
+        cors_origins = ",".join(o for o in (web_url, config.cors_origins) if o)
         self._freezer = SurvivorFreezer()
         self._freezer.start()  # the gateway's collector pauses stay short (ops.local.gc_freezer)
         state_dir = config.state_dir or Path(tempfile.mkdtemp(prefix="chat-twin-"))
@@ -196,12 +208,14 @@ class Twin:
             self.xray.start()
         except BaseException:
             gateway_socket.close()
+            if web_socket is not None:
+                web_socket.close()
             raise
         endpoints = Endpoints(
             aws_endpoint_url=self.aws.endpoint_url,
             gateway_url=gateway_url,
             xray_daemon_address=self.xray.address,
-            cors_allow_origins=config.cors_origins,
+            cors_allow_origins=cors_origins,
         )
         self.lambdas = LambdaService(
             {
@@ -231,14 +245,29 @@ class Twin:
             self.lambdas,
             CognitoAuthorizer(self.stack, verifier),
             self.telemetry,
-            cors_origins=[o.strip() for o in config.cors_origins.split(",") if o.strip()],
+            cors_origins=[o.strip() for o in cors_origins.split(",") if o.strip()],
             trace_sample_rate=config.trace_sample_rate,
             faults=self.faults,
         )
         self._serve(gateway_socket)
+        websocket_url = f"ws://127.0.0.1:{port}/ws"
+        distribution_id = ""
+        if web_socket is not None and self.stack.web is not None:
+            distribution_id = names.web_distribution_id(self.stack)
+            telemetry = self.telemetry
+            self.web = WebServer(
+                web_socket,
+                client(self.aws.endpoint_url, "s3"),
+                resources.web_bucket_name,
+                self.stack.web,
+                csp=twin_csp(gateway_url, websocket_url),
+                distribution_id=distribution_id,
+                record=lambda namespace, name, value, unit, dims: telemetry.metric(namespace, name, value, unit, dims),
+            )
+            self.web.start()
         self._info = TwinInfo(
             rest_url=gateway_url,
-            websocket_url=f"ws://127.0.0.1:{port}/ws",
+            websocket_url=websocket_url,
             aws_endpoint_url=self.aws.endpoint_url,
             user_pool_id=resources.user_pool_id,
             user_pool_client_id=resources.user_pool_client_id,
@@ -256,6 +285,9 @@ class Twin:
             faults_file=str(faults_file),
             clock_speed=self.clock.speed,
             clock_origin=self.clock.origin,
+            web_url=web_url,
+            web_bucket_name=resources.web_bucket_name,
+            web_distribution_id=distribution_id,
         )
         if config.alarms:
             self._start_alarms(self._info)
@@ -407,6 +439,9 @@ class Twin:
         if self.scheduler is not None:
             self.scheduler.stop()
             self.scheduler = None
+        if self.web is not None:
+            self.web.stop()
+            self.web = None
         loop, thread = self._loop, self._thread
         if loop is not None and thread is not None and thread.is_alive():
             stopping = self._stopping

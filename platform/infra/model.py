@@ -163,7 +163,9 @@ class WebHosting:
 
     def __post_init__(self) -> None:
         if self.price_class not in ("PriceClass_100", "PriceClass_200", "PriceClass_All"):
-            raise ValueError(f"price_class must be PriceClass_100, PriceClass_200 or PriceClass_All, not {self.price_class!r}")
+            raise ValueError(
+                f"price_class must be PriceClass_100, PriceClass_200 or PriceClass_All, not {self.price_class!r}"
+            )
 
 
 @dataclass(frozen=True)

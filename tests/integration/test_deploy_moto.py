@@ -32,7 +32,7 @@ from ops.deploy.changeset import ChangeSet
 from ops.deploy.package import BuildTarget, BuiltZip, backend_source, collect, zip_tree
 from ops.deploy.pipeline import DeployRequest, deploy
 from ops.deploy.progress import StackEvent
-from tests.support import moto_lambda_alias
+from tests.support import moto_cloudfront, moto_lambda_alias
 
 pytestmark = pytest.mark.integration
 REGION = "us-east-1"
@@ -93,6 +93,7 @@ def account(monkeypatch: pytest.MonkeyPatch) -> str:
 @pytest.fixture
 def endpoint(account: str) -> Iterator[str]:
     moto_lambda_alias.install()  # moto's CloudFormation skips AWS::Lambda::Alias
+    moto_cloudfront.install()  # ... and AWS::CloudFront::Distribution, whose domain CORS names
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -138,6 +139,10 @@ def test_deploy_creates_the_stack_and_a_second_deploy_changes_nothing(
         assert deployed["Handler"] == function.handler
         assert deployed["MemorySize"] == function.memory_mb
         assert deployed["Environment"]["Variables"]["TABLE_NAME"] == table["TableName"]
+        # CORS allows the web distribution's origin first, then dev's localhost default
+        origins = deployed["Environment"]["Variables"]["CORS_ALLOW_ORIGINS"].split(",")
+        assert origins[0].startswith("https://d") and origins[0].endswith(".cloudfront.net"), origins
+        assert origins[1:] == ["http://localhost:8081"]
     topics = _client("sns", endpoint).list_topics()["Topics"]
     assert any(t["TopicArn"].endswith(f"{STACK_NAME}-alarms") for t in topics)
     artifacts = _client("s3", endpoint).list_objects_v2(Bucket=f"{STACK_NAME}-artifacts-{account}-{REGION}")
@@ -200,6 +205,8 @@ def test_cli_prints_outputs_and_destroys_the_stack(endpoint: str) -> None:
     outputs = json.loads(shown.stdout)
     assert outputs["TableName"] == names.table_name(STACK, "dev")
     assert outputs["RestApiUrl"].startswith("https://") and outputs["RestApiUrl"].endswith(f"/{STACK.rest_api.stage}")
+    assert outputs["WebUrl"].startswith("https://d") and outputs["WebUrl"].endswith(".cloudfront.net")
+    assert outputs["WebBucketName"] and outputs["WebDistributionId"].startswith("E")
 
     destroyed = runner.invoke(app, ["stack", "destroy", *base, "--yes"])
     assert destroyed.exit_code == 0, destroyed.output
