@@ -45,6 +45,8 @@ CHECKS = (
     "dynamodb_user_errors",
     "dynamodb_latency",
     "s3_5xx_errors",
+    "cloudfront_5xx_error_rate",
+    "cloudfront_4xx_error_rate",
     "cognito_throttles",
     "sns_delivery_failures",
     "fanout_failure_rate",

@@ -167,6 +167,18 @@ def topic_metric(target: Target, name: str, stat: str = "Sum", period: int = 300
     return MetricStat("AWS/SNS", name, _dims(("TopicName", target.alarm_topic_name)), stat, period)
 
 
+# CloudFront publishes its metrics in us-east-1 only, under Region=Global.
+CLOUDFRONT_METRICS_REGION = "us-east-1"
+
+
+def distribution_metric(target: Target, name: str, stat: str = "Average", period: int = 300) -> MetricStat:
+    """An ``AWS/CloudFront`` metric of the web distribution (``DistributionId``, ``Region=Global``),
+    read in us-east-1 wherever the stack is. Rates (``5xxErrorRate``, ``4xxErrorRate``) are
+    percentages (read their Average); ``Requests`` and ``BytesDownloaded`` are counts (Sum)."""
+    dims = _dims(("DistributionId", target.web_distribution_id), ("Region", "Global"))
+    return MetricStat("AWS/CloudFront", name, dims, stat, period, region=CLOUDFRONT_METRICS_REGION)
+
+
 def business_metric(stack: Stack, function: Function, name: str, stat: str = "Sum", period: int = 60) -> MetricStat:
     """A business metric one function emits through Powertools (dimension ``service``)."""
     return MetricStat(stack.metrics_namespace, name, _dims(("service", function.name)), stat, period)

@@ -110,6 +110,11 @@ def sub_placeholders(value: Any) -> Any:
     return value
 
 
+def _metric_regions(spec: AlarmSpec) -> set[str]:
+    metrics = [spec.metric] if spec.metric is not None else [q.metric for q in spec.queries if q.metric is not None]
+    return {m.region for m in metrics if m is not None and m.region}
+
+
 def logical_id(slug: str) -> str:
     """The template's logical id of an alarm (``AlarmChatLambdaErrorRateCritical``)."""
     return f"Alarm{names.camel(slug)}"
@@ -125,6 +130,9 @@ def cloudformation_resources(alarm_set: AlarmSet) -> dict[str, Any]:
             "Type": "AWS::CloudWatch::Alarm",
             "Properties": sub_placeholders(metric_alarm_args(spec, alarm_set.topic_arn, alarm_set.email_topic_arn)),
         }
+        if "us-east-1" in _metric_regions(spec):
+            # An alarm watches metrics of its own region only: CloudFront's exist in us-east-1.
+            out[by_name[spec.name]]["Condition"] = names.IN_US_EAST_1
     for composite in alarm_set.composites:
         by_name[composite.name] = logical_id(composite.slug)
         out[by_name[composite.name]] = {

@@ -67,4 +67,5 @@ def deployed_target(stack: Stack, stage: str, cloudformation: Any) -> Target:
         alarm_topic_arn=topic_arn,
         alarm_topic_name=topic_arn.rsplit(":", 1)[-1],
         alarm_email_topic_arn=physical.get(names.ALARM_EMAIL_TOPIC, ""),
+        web_distribution_id=physical.get(stack.web.distribution_logical_name, "") if stack.web is not None else "",
     )

@@ -51,6 +51,8 @@ class Target:
     # default name, ``<alarm topic>-email`` (backend/notifications/config.py).
     alarm_email_topic_arn: str = ""
     placeholders: bool = False
+    # The web build's CloudFront distribution ("": the deployment hosts none).
+    web_distribution_id: str = ""
     # Functions whose names were not resolved (a partial deployment); they keep model names.
     unresolved: tuple[str, ...] = field(default=())
 
@@ -115,6 +117,7 @@ def template_target(stack: Stack, stage: str) -> Target:
         alarm_topic_name="${" + topic + ".TopicName}",
         alarm_email_topic_arn="${" + names.ALARM_EMAIL_TOPIC + "}",
         placeholders=True,
+        web_distribution_id="${" + stack.web.distribution_logical_name + "}" if stack.web is not None else "",
     )
 
 
@@ -161,4 +164,5 @@ def twin_target(
         alarm_topic_name=topic_arn.rsplit(":", 1)[-1],
         alarm_email_topic_arn=str(info.get("alarm_email_topic_arn") or ""),
         unresolved=missing,
+        web_distribution_id=str(info.get("web_distribution_id") or ""),
     )

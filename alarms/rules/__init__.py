@@ -6,6 +6,7 @@ from alarms.rules.apigateway import alarms as rest_alarms
 from alarms.rules.base import RuleContext
 from alarms.rules.business import alarms as business_alarms
 from alarms.rules.canary import alarms as canary_alarms
+from alarms.rules.cloudfront import alarms as cloudfront_alarms
 from alarms.rules.cognito import alarms as cognito_alarms
 from alarms.rules.dynamodb import alarms as dynamodb_alarms
 from alarms.rules.lambdas import alarms as lambda_alarms
@@ -21,6 +22,7 @@ _RULES = (
     websocket_alarms,
     dynamodb_alarms,
     s3_alarms,
+    cloudfront_alarms,
     cognito_alarms,
     notification_alarms,
     canary_alarms,

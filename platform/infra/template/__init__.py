@@ -110,14 +110,23 @@ def synthesize(
         _merge(resources, part(ctx), part.__module__)
     for contributor in contributors:
         _merge(resources, contributor(stack, stage), getattr(contributor, "__qualname__", repr(contributor)))
+    ordered = _dependencies_first(resources)
+    stack_outputs = outputs.outputs(ctx)
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"{stack.name} ({stage}): serverless chat platform, generated from the stack model",
         "Parameters": parameters.parameters(ctx),
-        "Conditions": parameters.conditions(ctx),
-        "Resources": _dependencies_first(resources),
-        "Outputs": outputs.outputs(ctx),
+        "Conditions": _used(parameters.conditions(ctx), ordered, stack_outputs),
+        "Resources": ordered,
+        "Outputs": stack_outputs,
     }
+
+
+def _used(conditions: dict[str, Any], *parts: Any) -> dict[str, Any]:
+    """The conditions something refers to (a ``Condition`` key or ``Fn::If``): a contributor may
+    leave one unused (the alarm budget drops the alarms on CloudFront's metrics in dev)."""
+    text = json.dumps(parts)
+    return {name: value for name, value in conditions.items() if f'"{name}"' in text}
 
 
 def template_json(template: dict[str, Any], *, compact: bool = False) -> str:

@@ -28,6 +28,9 @@ HAS_EXTRA_CORS_ORIGINS = "HasExtraCorsOrigins"
 WEB_DOMAIN_PARAMETER = "WebDomainName"
 WEB_CERTIFICATE_PARAMETER = "WebCertificateArn"
 HAS_WEB_DOMAIN = "HasWebDomain"
+# True where the stack is deployed in us-east-1, the only region with CloudFront's metrics (and
+# so the only one whose alarms can watch them).
+IN_US_EAST_1 = "InUsEast1"
 WEB_ORIGIN_ACCESS_CONTROL = "WebOriginAccessControl"
 WEB_HEADERS_POLICY = "WebResponseHeadersPolicy"
 # The alias every caller invokes (APIs, SNS, schedules, warm-up): it tracks the latest

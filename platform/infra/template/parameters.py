@@ -67,12 +67,14 @@ def parameters(ctx: SynthContext) -> dict[str, Any]:
 def conditions(ctx: SynthContext) -> dict[str, Any]:
     """``HasCustomDomain``: both the REST domain name and its certificate are given;
     ``HasWebDomain`` the same for the web distribution; ``HasExtraCorsOrigins``: CORS origins
-    beyond the web distribution's are given."""
+    beyond the web distribution's are given; ``InUsEast1``: the stack is in us-east-1, where
+    alarms on CloudFront's metrics can be made."""
     out: dict[str, Any] = {
         names.HAS_CUSTOM_DOMAIN: _both_given(names.DOMAIN_NAME_PARAMETER, names.CERTIFICATE_PARAMETER),
     }
     if ctx.stack.web is not None:
         out[names.HAS_WEB_DOMAIN] = _both_given(names.WEB_DOMAIN_PARAMETER, names.WEB_CERTIFICATE_PARAMETER)
+        out[names.IN_US_EAST_1] = {"Fn::Equals": [ref("AWS::Region"), "us-east-1"]}
         out[names.HAS_EXTRA_CORS_ORIGINS] = {"Fn::Not": [{"Fn::Equals": [ref(names.CORS_ORIGINS_PARAMETER), ""]}]}
     return out
 
