@@ -49,7 +49,7 @@ def alarms(ctx: RuleContext) -> list[AlarmSpec]:
             ),
         )
 
-        def condition(level: float, metric_name: str = metric_name) -> str:
+        def condition(level: float, metric_name: str = metric_name, guard: str = guard) -> str:
             return f"{metric_name} >= {number(level)}% with >= {guard} requests a period"
 
         out += levels(
