@@ -21,6 +21,7 @@ SERVICES: tuple[str, ...] = (
     "sns",
     "waf",
     "kms",
+    "cloudfront",
     "data_transfer_out_gb",
 )
 CENT = Decimal("0.01")

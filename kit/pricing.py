@@ -109,6 +109,7 @@ def price_usage(usage: Usage, sheet: PriceSheet, free_tier: FreeTierMode = "alwa
     lines["sns"] = _section(ledger, "sns", usage.sns.model_dump())
     lines["waf"] = _section(ledger, "waf", usage.waf.model_dump())
     lines["kms"] = _section(ledger, "kms", usage.kms.model_dump())
+    lines["cloudfront"] = _section(ledger, "cloudfront", usage.cloudfront.model_dump())
     lines["data_transfer_out_gb"] = [ledger.charge("data_transfer.out_gb", dec(usage.data_transfer_out_gb))]
     services = {
         service: ServiceCost(service, tuple(line for line in lines[service] if line is not None))

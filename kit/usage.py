@@ -155,6 +155,14 @@ class KmsUsage(_Section):
     requests: Quantity = 0
 
 
+class CloudFrontUsage(_Section):
+    """The web build's distribution: requests served, GB sent to viewers, paths invalidated."""
+
+    https_requests: Quantity = 0
+    data_transfer_out_gb: Quantity = 0
+    invalidation_paths: Quantity = 0
+
+
 class Usage(_Section):
     """One month of usage of every service the platform uses."""
 
@@ -169,6 +177,7 @@ class Usage(_Section):
     sns: SnsUsage = SnsUsage()
     waf: WafUsage = WafUsage()
     kms: KmsUsage = KmsUsage()
+    cloudfront: CloudFrontUsage = CloudFrontUsage()
     data_transfer_out_gb: Quantity = 0
 
     def plus(self, other: Usage) -> Usage:

@@ -22,7 +22,7 @@ from typing import Literal
 from infra.model import Stack
 from infra.template import names
 
-Resource = Literal["function", "rest_api", "websocket_api", "table", "bucket", "log_group"]
+Resource = Literal["function", "rest_api", "websocket_api", "table", "bucket", "log_group", "distribution"]
 Combine = Literal["first", "all"]
 
 # The app's own metrics (EMF, in the stack's metrics namespace).
@@ -55,6 +55,8 @@ class WantedMetric:
     dimension_sets: tuple[frozenset[str], ...]
     combine: Combine = "first"
     fixed: Mapping[str, str] = field(default_factory=dict)
+    # Where the metric lives when not in the stack's region (CloudFront's: us-east-1 only).
+    region: str | None = None
 
 
 def _dims(*names: str) -> frozenset[str]:
@@ -120,6 +122,27 @@ WANTED: tuple[WantedMetric, ...] = (
     WantedMetric(
         "s3.bytes_downloaded", "AWS/S3", "BytesDownloaded", "Sum", "bucket", (_dims("BucketName", "FilterName"),)
     ),
+    # The web distribution (every distribution in the data counts, as WebSocket APIs do).
+    WantedMetric(
+        "cloudfront.requests",
+        "AWS/CloudFront",
+        "Requests",
+        "Sum",
+        "distribution",
+        (_dims("DistributionId", "Region"),),
+        fixed={"Region": "Global"},
+        region="us-east-1",
+    ),
+    WantedMetric(
+        "cloudfront.bytes_downloaded",
+        "AWS/CloudFront",
+        "BytesDownloaded",
+        "Sum",
+        "distribution",
+        (_dims("DistributionId", "Region"),),
+        fixed={"Region": "Global"},
+        region="us-east-1",
+    ),
     WantedMetric("logs.incoming_bytes", "AWS/Logs", "IncomingBytes", "Sum", "log_group", (_dims("LogGroupName"),)),
 )
 
@@ -140,7 +163,7 @@ def matches_name(physical: str, logical: str) -> bool:
 
 def resource_of(entry: WantedMetric, dimensions: Mapping[str, str], stack: Stack) -> str | None:
     """The stack resource a series of ``entry`` measures (a function's name, ``rest``,
-    ``websocket``, ``table``, ``bucket``), or None when it is not one of the stack's."""
+    ``websocket``, ``table``, ``bucket``, ``web``), or None when it is not one of the stack's."""
     if frozenset(dimensions) not in entry.dimension_sets:
         return None
     if any(dimensions.get(name) != value for name, value in entry.fixed.items()):
@@ -162,6 +185,8 @@ def resource_of(entry: WantedMetric, dimensions: Mapping[str, str], stack: Stack
     if entry.resource == "websocket_api":
         stage = dimensions.get("Stage", stack.websocket_api.stage)
         return "websocket" if stage == stack.websocket_api.stage else None
+    if entry.resource == "distribution":
+        return "web" if stack.web is not None else None
     if entry.resource == "table":
         return "table" if matches_name(dimensions.get("TableName", ""), stack.table.logical_name) else None
     return "bucket" if matches_name(dimensions.get("BucketName", ""), stack.bucket.logical_name) else None

@@ -91,6 +91,14 @@ def _client(
     return aws.client(service)
 
 
+def _us_east_1_client(client: Any, endpoint_url: str | None, profile: str | None, info_file: Path | None) -> Any:
+    """A CloudWatch client in us-east-1, where CloudFront's metrics live, when ``client`` is
+    elsewhere; None when ``client`` already is there."""
+    if client.meta.region_name == "us-east-1":
+        return None
+    return _client("cloudwatch", endpoint_url, "us-east-1", profile, info_file)
+
+
 @contextlib.contextmanager
 def _progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on standard error (standard output stays the report's)."""
@@ -217,7 +225,8 @@ def project_command(
 
         client = _client("cloudwatch", endpoint_url, region, profile, info_file)
         with _progress_bar("pulling metrics") as progress:
-            frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress)
+            us_east_1 = _us_east_1_client(client, endpoint_url, profile, info_file)
+            frame, _, _ = pull_metrics(client, STACK, days or 14, progress=progress, us_east_1_client=us_east_1)
         window = (days or 14) * 24.0
     observed = observe(summarise(frame, GAUGES), STACK, window)
     rates = per_user_rates(observed, active_users, RateAssumptions(minutes_per_connection=minutes_per_connection))
@@ -297,7 +306,10 @@ def export_metrics(
         raise OptionError(f"--period: must be a multiple of 60 seconds (got {period})")
     client = _client("cloudwatch", endpoint_url, region, profile, info_file)
     with _progress_bar("pulling metrics") as progress:
-        frame, start, end = pull_metrics(client, STACK, days, period=period, progress=progress)
+        us_east_1 = _us_east_1_client(client, endpoint_url, profile, info_file)
+        frame, start, end = pull_metrics(
+            client, STACK, days, period=period, progress=progress, us_east_1_client=us_east_1
+        )
     write_metrics(frame, output)
     series = (
         frame.groupby(["namespace", "metric", "dimensions", "statistic"], observed=True).ngroups if len(frame) else 0

@@ -41,8 +41,10 @@ class AlarmCount:
     high_resolution: int
 
 
-def discover(client: Any, stack: Stack) -> list[MetricQuery]:
-    """The series of the stack's usage metrics that exist in CloudWatch."""
+def discover(client: Any, stack: Stack, *, pinned: bool | None = None) -> list[MetricQuery]:
+    """The series of the stack's usage metrics that exist in CloudWatch: all of them, or with
+    ``pinned`` True only those of metrics that live in a region of their own (CloudFront's),
+    with ``pinned`` False only the others (and the app's)."""
     queries: list[MetricQuery] = []
     seen: set[MetricQuery] = set()
 
@@ -52,11 +54,13 @@ def discover(client: Any, stack: Stack) -> list[MetricQuery]:
             queries.append(query)
 
     for entry in WANTED:
+        if pinned is not None and (entry.region is not None) != pinned:
+            continue
         for metric in _list_metrics(client, Namespace=entry.namespace, MetricName=entry.metric):
             dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
             if resource_of(entry, dimensions, stack) is not None:
                 add(MetricQuery(entry.namespace, entry.metric, tuple(sorted(dimensions.items())), entry.statistic))
-    for metric in _list_metrics(client, Namespace=stack.metrics_namespace):
+    for metric in _list_metrics(client, Namespace=stack.metrics_namespace) if not pinned else ():
         pairs = tuple(sorted((d["Name"], d["Value"]) for d in metric.get("Dimensions", [])))
         name = metric["MetricName"]
         statistic = "Maximum" if name == ACTIVE_USERS else "Sum"
@@ -126,8 +130,12 @@ def pull_metrics(
     period: int = 3600,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    us_east_1_client: Any = None,
 ) -> tuple[pd.DataFrame, dt.datetime, dt.datetime]:
     """Discover and fetch the last ``days`` days of the stack's usage metrics.
+
+    ``us_east_1_client`` reads the metrics that exist only in us-east-1 (the web distribution's)
+    when ``client`` is in another region; None: ``client`` reads everything.
 
     Returns the datapoints (export format) and the window's start and end, aligned to
     whole periods (the last one may still be in progress).
@@ -139,8 +147,16 @@ def pull_metrics(
     if end < moment:
         end += dt.timedelta(seconds=period)
     start = end - dt.timedelta(days=days)
-    queries = discover(client, stack)
-    return fetch(client, queries, start, end, period, progress), start, end
+    if us_east_1_client is None:
+        return fetch(client, discover(client, stack), start, end, period, progress), start, end
+    frames = [
+        fetch(client, discover(client, stack, pinned=False), start, end, period, progress),
+        fetch(us_east_1_client, discover(us_east_1_client, stack, pinned=True), start, end, period, progress),
+    ]
+    present = [frame for frame in frames if len(frame)]
+    if not present:
+        return empty_metrics(), start, end
+    return validate_metrics(pd.concat(present, ignore_index=True), "CloudWatch"), start, end
 
 
 def count_dashboards(client: Any) -> int:

@@ -198,7 +198,17 @@ REGISTRY: Mapping[str, Entry] = {
         "protection of the REST API from common exploits, bad inputs, bad IPs and floods",
         lambda properties: {"waf": {"web_acls": 1.0, "rules": float(len(properties.get("Rules", [])))}},
     ),
+    "AWS::CloudFront::Distribution": Priced(
+        ("cloudfront.https_requests", "cloudfront.data_transfer_out_gb", "cloudfront.invalidation_paths"),
+        "web requests and bytes sent per user x users (AWS/CloudFront Requests, BytesDownloaded); "
+        "invalidated paths of `ops deploy web`",
+        "the web app delivered to browsers from the edge",
+    ),
     # ------------------------------------------------------------------ free
+    "AWS::CloudFront::OriginAccessControl": Free("how CloudFront signs its requests to the bucket: configuration"),
+    "AWS::CloudFront::ResponseHeadersPolicy": Free(
+        "response headers policies are free; requests bill on the distribution"
+    ),
     "AWS::ApiGateway::Account": Free("an account setting (the CloudWatch role)"),
     "AWS::ApiGateway::Authorizer": Free("Cognito authorizers cost nothing; the requests are billed on the API"),
     "AWS::ApiGateway::BasePathMapping": Free("custom domain mappings are free"),

@@ -73,6 +73,9 @@ class ObservedUsage:
     s3_put_requests: float = 0.0
     s3_get_requests: float = 0.0
     s3_bytes_downloaded: float = 0.0
+    # The web distribution's requests and bytes sent to viewers (AWS/CloudFront).
+    web_requests: float = 0.0
+    web_bytes_downloaded: float = 0.0
     logs_ingested_bytes: float | None = None
     active_users: float | None = None
     custom_metrics: int = 0
@@ -125,6 +128,8 @@ def observe(summary: MetricSummary, stack: Stack, window_hours: float | None = N
         s3_put_requests=_largest_filter(summary, stack, "s3.put_requests"),
         s3_get_requests=_largest_filter(summary, stack, "s3.get_requests"),
         s3_bytes_downloaded=_largest_filter(summary, stack, "s3.bytes_downloaded"),
+        web_requests=_total(summary, stack, "cloudfront.requests"),
+        web_bytes_downloaded=_total(summary, stack, "cloudfront.bytes_downloaded"),
         logs_ingested_bytes=sum(logs.values()) if logs else None,
         active_users=_active_users(app_series),
         custom_metrics=len({(s.metric, tuple(sorted(s.dimensions.items()))) for s in app_series}),

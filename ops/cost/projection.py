@@ -183,6 +183,10 @@ def tier_usage(rates: UserRates, stack: Stack, users: int, options: ProjectionOp
             "cognito": {"monthly_active_users": float(users), "plan": options.cognito_plan},
             "cloudwatch": {"logs_ingested_gb": logs_gb, "logs_stored_gb": logs_gb * retention_months},
             "xray": {"traces_recorded": traces},
+            "cloudfront": {
+                "https_requests": rates.web_requests * users,
+                "data_transfer_out_gb": rates.web_transfer_out_gb * users,
+            },
             "data_transfer_out_gb": rates.data_transfer_out_gb * users,
         }
     )

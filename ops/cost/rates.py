@@ -59,6 +59,9 @@ class UserRates:
     s3_put_requests: float = 0.0
     s3_get_requests: float = 0.0
     data_transfer_out_gb: float = 0.0
+    # The web build: requests and GB the distribution sends per user (AWS/CloudFront).
+    web_requests: float = 0.0
+    web_transfer_out_gb: float = 0.0
     logs_ingested_gb: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -82,6 +85,8 @@ class UserRates:
             "s3_put_requests": self.s3_put_requests,
             "s3_get_requests": self.s3_get_requests,
             "data_transfer_out_gb": self.data_transfer_out_gb,
+            "web_requests": self.web_requests,
+            "web_transfer_out_gb": self.web_transfer_out_gb,
             "logs_ingested_gb": self.logs_ingested_gb,
         }
 
@@ -171,6 +176,8 @@ def per_user_rates(
         s3_put_requests=observed.s3_put_requests * scale,
         s3_get_requests=observed.s3_get_requests * scale,
         data_transfer_out_gb=observed.s3_bytes_downloaded / BYTES_PER_GB * scale,
+        web_requests=observed.web_requests * scale,
+        web_transfer_out_gb=observed.web_bytes_downloaded / BYTES_PER_GB * scale,
         logs_ingested_gb=logs / BYTES_PER_GB * scale,
         notes=tuple(notes),
     )

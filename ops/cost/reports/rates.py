@@ -24,6 +24,8 @@ def rate_rows(projection: Projection) -> list[tuple[str, str]]:
         ("S3 PUT requests", quantity(rates.s3_put_requests)),
         ("S3 GET requests", quantity(rates.s3_get_requests)),
         ("data transfer out (GB)", quantity(rates.data_transfer_out_gb)),
+        ("web requests (CloudFront)", quantity(rates.web_requests)),
+        ("web transfer out (GB, CloudFront)", quantity(rates.web_transfer_out_gb)),
         ("logs ingested (GB)", quantity(rates.logs_ingested_gb)),
     ]
     return rows

@@ -26,7 +26,7 @@ def test_json_has_the_documented_fields(runner, usage_file):
     assert document["total"] == 2.73
     assert document["free_tier"] == "always"
     assert document["price_sheet"]["region"] == "us-east-1"
-    assert document["price_sheet"]["effective_date"] == "2026-11-25"
+    assert document["price_sheet"]["effective_date"] == "2026-12-03"
     assert document["services"]["lambda"]["cost"] == 2.73
     requests = document["services"]["lambda"]["lines"][0]
     assert {key: requests[key] for key in ("item", "quantity", "unit", "cost")} == {
@@ -37,7 +37,7 @@ def test_json_has_the_documented_fields(runner, usage_file):
     }
     assert set(document["services"]) == {
         "lambda", "apigateway", "dynamodb", "s3", "cognito", "cloudwatch", "xray", "scheduler", "sns", "waf", "kms",
-        "data_transfer_out_gb",
+        "cloudfront", "data_transfer_out_gb",
     }  # fmt: skip
 
 
