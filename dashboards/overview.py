@@ -1,6 +1,7 @@
 """The overview dashboard: service health at a glance, every part of the stack model on one page.
 
-Sections: alarm status; REST API; WebSocket API; each Lambda function; DynamoDB; S3; Cognito;
+Sections: alarm status; REST API; WebSocket API; each Lambda function; DynamoDB; S3; the web
+build (CloudFront); Cognito;
 business KPIs; the alarm path; cost. Sections for resources the model lacks are left out.
 """
 
@@ -12,11 +13,13 @@ from dataclasses import replace
 from alarms.metrics import (
     BUSINESS_METRICS,
     CANARY_CHECKS,
+    CLOUDFRONT_METRICS_REGION,
     MetricStat,
     account_dynamodb_metric,
     bucket_metric,
     business_metric,
     cognito_metric,
+    distribution_metric,
     fans_out,
     is_canary,
     rest_metric,
@@ -304,6 +307,43 @@ def _bucket(ctx: DashboardContext) -> Section:
     )
 
 
+def _web(ctx: DashboardContext) -> Section | None:
+    """The web build's distribution: requests, bytes sent, and the error rates its alarms watch
+    (CloudFront's metrics, read in us-east-1)."""
+    target = ctx.target
+    if ctx.stack.web is None or not target.web_distribution_id:
+        return None
+    requests = distribution_metric(target, "Requests", "Sum")
+    sent = distribution_metric(target, "BytesDownloaded", "Sum")
+    graphs: list[Graph] = [
+        Graph(
+            "Web requests (5 min)",
+            (metric_line(requests, "requests", "requests"),),
+            period=300,
+            region=CLOUDFRONT_METRICS_REGION,
+        ),
+        Graph(
+            "Web bytes sent (MB, 5 min)",
+            (Line(sent, id="bytes", visible=False), Expr("bytes / 1000000", "mb", "MB")),
+            period=300,
+            region=CLOUDFRONT_METRICS_REGION,
+        ),
+    ]
+    for title, check, label in (
+        ("Web 5xx error rate (%)", "cloudfront_5xx_error_rate", "5xx"),
+        ("Web 4xx error rate (%)", "cloudfront_4xx_error_rate", "4xx"),
+    ):
+        graph = alarm_graph(title, ctx.index.find(check), prefix=f"web{label}", label=label)
+        if graph is not None:
+            # the widget in the metrics' region, so its metric math runs where they are
+            graphs.append(replace(graph, region=CLOUDFRONT_METRICS_REGION))
+    return Section(
+        "Web build (CloudFront)",
+        tuple(graphs),
+        intro=f"Distribution `{target.web_distribution_id}` (CloudFront's metrics live in us-east-1)",
+    )
+
+
 def _cognito(ctx: DashboardContext) -> Section:
     target, index = ctx.target, ctx.index
     successes = tuple(
@@ -466,6 +506,7 @@ def dashboard(ctx: DashboardContext) -> Dashboard:
         _functions(ctx),
         _dynamodb(ctx),
         _bucket(ctx),
+        _web(ctx),
         _cognito(ctx),
         _business(ctx),
         _notifications(ctx),

@@ -156,3 +156,27 @@ def test_a_concrete_target_has_no_template_references() -> None:
     target = concrete_target(STACK, "prod")
     for dashboard in render(build_dashboards(STACK, "prod", target=target), target.region):
         assert "${" not in dashboard.text
+
+
+def test_the_overview_has_a_web_panel_read_in_us_east_1(prod: list[RenderedDashboard]) -> None:
+    overview = _by_name(prod)["chat-platform-prod-overview"]
+    headers = [w["properties"]["markdown"].splitlines()[0] for w in overview.body["widgets"] if w["type"] == "text"]
+    assert "## Web build (CloudFront)" in headers
+    web = [
+        w["properties"] for w in overview.body["widgets"] if str(w["properties"].get("title", "")).startswith("Web ")
+    ]
+    assert [p["title"] for p in web] == [
+        "Web requests (5 min)",
+        "Web bytes sent (MB, 5 min)",
+        "Web 5xx error rate (%)",
+        "Web 4xx error rate (%)",
+    ]
+    for properties in web:
+        assert properties["region"] == "us-east-1"  # CloudFront's metrics exist there only
+        rows = [row for row in properties["metrics"] if isinstance(row[0], str)]
+        assert rows and all(
+            row[:6] == ["AWS/CloudFront", row[1], "DistributionId", "${WebDistribution}", "Region", "Global"]
+            for row in rows
+        )
+    without = _by_name(_render(replace(STACK, web=None)))["chat-platform-prod-overview"]
+    assert "CloudFront" not in without.text
