@@ -33,8 +33,16 @@ def deploy_sample(twin: Twin, console: Console, build: Path = SAMPLE_BUILD) -> b
     ok = page.status_code == 200 and route.status_code == 200 and route.content == page.content
     verdict = "[green]ok[/]" if ok else "[red]FAILED[/]"
     console.print(
-        f"web build: {len(planned.uploads)} file(s) from {build.name}/ deployed to the twin; "
+        f"web build: {len(planned.uploads)} file(s) from {_shown(build)} deployed to the twin; "
         f"GET {info.web_url}/ -> {page.status_code} {page.headers.get('content-type', '?')} "
         f"({len(page.content)} bytes), /conversations/demo -> {route.status_code} (SPA fallback) {verdict}"
     )
     return ok
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory when it is inside it (``examples/web``)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
