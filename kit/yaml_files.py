@@ -78,7 +78,16 @@ def _describe(item: Any) -> str:
     if kind in ("less_than_equal", "less_than"):
         bound = context.get("le", context.get("lt"))
         return f"{path}: must be at most {bound} (got {value!r})"
-    if kind in ("float_type", "float_parsing", "finite_number", "int_type", "int_parsing", "int_from_float"):
+    if kind in (
+        "float_type",
+        "float_parsing",
+        "finite_number",
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "decimal_type",
+        "decimal_parsing",
+    ):
         whole = kind.startswith("int")
         return f"{path}: must be a {'whole number' if whole else 'number'} (got {value!r})"
     if kind in ("string_type", "str_type"):
@@ -94,5 +103,7 @@ def _describe(item: Any) -> str:
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
         return f"{path}: must be a date, YYYY-MM-DD (got {value!r})"
     if kind == "value_error":
-        return f"{path}: {context.get('error', item['msg'])}"
+        said = str(context.get("error", item["msg"]))
+        # A list validator names the element it found at fault: "[1].upto: ..." continues the path.
+        return f"{path}{said}" if said.startswith("[") else f"{path}: {said}"
     return f"{path}: {item['msg']}"

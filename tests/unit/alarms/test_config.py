@@ -60,9 +60,15 @@ def test_a_stage_function_override_merges_with_the_default_one(raw: dict[str, An
     [
         (lambda d: d["checks"]["rest_latency_p90"].update(period=45), "not 10, 20, 30 or a multiple of 60"),
         (lambda d: d["checks"]["rest_latency_p90"].update(datapoints_to_alarm=9), "exceeds evaluation_periods"),
-        (lambda d: d["checks"]["rest_latency_p90"].update(treat_missing_data="zero"), "treat_missing_data: unknown value 'zero'"),
+        (
+            lambda d: d["checks"]["rest_latency_p90"].update(treat_missing_data="zero"),
+            "treat_missing_data: unknown value 'zero'",
+        ),
         (lambda d: d["checks"]["rest_latency_p90"].update(warning=9, critical=3), "above the critical one"),
-        (lambda d: d["checks"]["rest_latency_p90"].update(critical="high"), "rest_latency_p90.critical: must be a number"),
+        (
+            lambda d: d["checks"]["rest_latency_p90"].update(critical="high"),
+            "rest_latency_p90.critical: must be a number",
+        ),
         (lambda d: d["checks"]["rest_latency_p90"].update(trheshold=3), "rest_latency_p90.trheshold: unknown key"),
         (
             lambda d: d["checks"]["rest_latency_p90"].update(period=3600, evaluation_periods=30, datapoints_to_alarm=2),
