@@ -34,6 +34,14 @@ class ProvisionedConcurrency(_Section):
     duration_ms: Quantity = 0
 
 
+class SnapStart(_Section):
+    """SnapStart of one function (Python 3.12+): how long its published versions' snapshots
+    stay cached, and how many new environments are restored from them."""
+
+    cached_hours: Quantity = 0
+    restores: Quantity = 0
+
+
 class LambdaFunction(_Section):
     """One function's month: on-demand requests and their average duration, its size."""
 
@@ -44,6 +52,7 @@ class LambdaFunction(_Section):
     architecture: Architecture = "x86_64"
     ephemeral_storage_mb: Quantity = 0
     provisioned: ProvisionedConcurrency = ProvisionedConcurrency()
+    snapstart: SnapStart = SnapStart()
 
     @field_validator("memory_mb")
     @classmethod
