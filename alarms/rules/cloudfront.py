@@ -6,9 +6,9 @@ feeding ServiceHealth, which a stack outside us-east-1 could not build them into
 
 from __future__ import annotations
 
-from alarms.metrics import distribution_metric
 from alarms.rules.base import OVERVIEW, RuleContext, Where, levels, number
 from alarms.spec import AlarmSpec, Query
+from kit.metrics import distribution_metric
 
 _KINDS = (
     (
