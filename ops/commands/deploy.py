@@ -57,7 +57,7 @@ def deploy(
             "--parameter",
             "-p",
             help="Template parameter KEY=VALUE (CorsAllowOrigins, AutoConfirmSignups, DomainName, "
-            "CertificateArn); repeatable; kept on later deploys.",
+            "CertificateArn, WebDomainName, WebCertificateArn); repeatable; kept on later deploys.",
         ),
     ] = None,
     build_dir: Annotated[Path, typer.Option("--build-dir", help="Where the Lambda zips are built.")] = Path(

@@ -49,7 +49,7 @@ def resolve_target(aws: Aws, stage: str) -> web.WebTarget:
     return web.WebTarget(outputs["WebBucketName"], outputs["WebDistributionId"], outputs["WebUrl"])
 
 
-def _progress(total: int) -> Any:
+def _progress() -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -86,7 +86,7 @@ def run_web_deploy(aws: Aws, stage: str, directory: Path, *, dry_run: bool) -> t
     }
     if not dry_run:
         total = len(planned.uploads) + len(planned.deletions)
-        with _progress(total) as progress:
+        with _progress() as progress:
             task = progress.add_task(f"syncing {directory} to s3://{target.bucket}", total=total)
             web.apply(planned, s3, target.bucket, lambda _change: progress.advance(task))
         result["invalidation"] = _invalidate(aws, target, planned.invalidations)
