@@ -53,7 +53,7 @@ def test_a_chat_fault_pages_through_sns_and_the_notifier(fast_twin: Twin, prover
     result = prover.run(scenario)
     # The alarm and the composite fired within minutes of the twin's clock, and recovered.
     assert result.fired[CHAT_ALARM] is not None, (result.failures, result.traffic)
-    assert result.fired[CHAT_ALARM] <= 6
+    assert result.fired[CHAT_ALARM] <= scenario.within_minutes  # 3 of 5 minutes, then a loaded machine's lag
     assert result.fired["service-health"] is not None
     assert result.recovered_minutes is not None
     # DescribeAlarmHistory (served by the twin) holds both transitions of the chat alarm.
