@@ -14,8 +14,10 @@ from backend.store.table import Table
 from tests.support.memory_table import fresh_table, in_memory_dynamodb
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def dynamodb() -> Iterator[Any]:
+    # Per test, never wider: an active moto mock would leak its state (IAM roles, stages)
+    # into whatever test the same worker runs next.
     with in_memory_dynamodb() as client:
         yield client
 
