@@ -228,7 +228,7 @@ class Runner:
             return self._start(command)
         expected = command.marker.exit_code if command.marker and command.kind == "exit" else 0
         try:
-            done = subprocess.run(  # noqa: S603 - the guide's own command, our console script
+            done = subprocess.run(
                 self.words(command),
                 cwd=self.workdir,
                 env=self.env,
@@ -262,7 +262,7 @@ class Runner:
                 shutil.copytree(source, own / name)
             elif source.exists():
                 shutil.copy(source, own / name)
-        process = subprocess.Popen(  # noqa: S603 - the guide's own command, our console script
+        process = subprocess.Popen(
             self.words(command, port),
             cwd=own,
             env=self.env,
