@@ -1,7 +1,8 @@
 """The `ops` commands the guides show, read from their fenced code blocks, and what a guide says
 about running them (docs/contributing.md, "Writing guides").
 
-A command is a line of a fenced block that starts with ``ops`` or ``.venv/bin/ops`` (a trailing
+A command is a line of a fenced block (not a ``markdown`` one, which shows guide text) that
+starts with ``ops`` or ``.venv/bin/ops`` (a trailing
 ``\\`` continues it on the next line; ``# ...`` ends it; a trailing ``&`` starts it in the
 background). An HTML comment right before the block's opening fence tells the test how to treat
 every command of the block:
@@ -120,6 +121,7 @@ def extract(path: Path) -> list[GuideCommand]:
     marker: Marker | None = None
     current: list[str] = []
     start = block_start = 0
+    quoted = False
     previous_blank = True
     for number, raw in enumerate(lines, start=1):
         where = f"{path.name}:{number}"
@@ -131,6 +133,8 @@ def extract(path: Path) -> list[GuideCommand]:
             elif opened:
                 fence = opened["fence"]
                 block_start = number
+                # A markdown block shows guide text (a marker, a fence): its lines are not commands.
+                quoted = raw[opened.end() :].strip().lower() in ("markdown", "md")
                 marker = pending[0] if pending else None
                 pending = None
             elif stripped and pending is not None:
@@ -141,6 +145,8 @@ def extract(path: Path) -> list[GuideCommand]:
             continue
         if stripped.startswith(fence) and stripped.strip("`~") == "":
             fence = None
+            continue
+        if quoted:
             continue
         if current:
             current.append(stripped)
