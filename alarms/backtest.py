@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from alarms.evaluator import INSUFFICIENT, AlarmEngine, Rule, Source, decide, window_values
-from alarms.expressions import ExpressionError, Series, grid
 from alarms.spec import AlarmSpec
+from kit.expressions import ExpressionError, Series, grid
 
 __all__ = ["Outcome", "Rule", "Source", "Transition", "backtest", "evaluate", "states"]
 

@@ -8,7 +8,7 @@ from alarms.composite import service_health
 from alarms.config import Thresholds, load_thresholds
 from alarms.rules import RuleContext, build_alarm_specs
 from alarms.spec import AlarmSet
-from alarms.target import Target, template_target
+from kit.target import Target, template_target
 
 
 def build_alarms(

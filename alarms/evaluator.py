@@ -6,7 +6,7 @@ cannot disagree. At each evaluation time ``now`` a metric alarm:
 
 1. reads the last ``evaluation_periods`` *complete* periods before ``now`` (the window);
 2. computes one value per period: its metric statistic, or its metric-math expression
-   (``alarms.expressions``) evaluated over that window. ``FILL`` fills the gaps of a series
+   (``kit.expressions``) evaluated over that window. ``FILL`` fills the gaps of a series
    that has data in the window; a series with no data at all in the window stays empty, as
    in CloudWatch, so a rate whose metrics never arrive is *missing*, not 0;
 3. counts breaching values, missing ones treated as ``TreatMissingData`` says
@@ -34,10 +34,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from alarms.expressions import Evaluator, ExpressionError, Series, references
-from alarms.metrics import MetricStat
-from alarms.source import FetchResult
 from alarms.spec import AlarmSpec, CompositeSpec
+from kit.expressions import Evaluator, ExpressionError, Series, references
+from kit.metrics import MetricStat
+from kit.source import FetchResult
 
 OK, ALARM, INSUFFICIENT = "OK", "ALARM", "INSUFFICIENT_DATA"
 STATES = (OK, ALARM, INSUFFICIENT)
@@ -127,7 +127,7 @@ class ScaledClock:
 
 
 class Source(Protocol):
-    """Where recorded metrics come from (``alarms.source`` or the twin's recorder)."""
+    """Where recorded metrics come from (``kit.source`` or the twin's recorder)."""
 
     def fetch(self, metrics: Sequence[MetricStat], start: dt.datetime, end: dt.datetime) -> FetchResult:
         """Series of ``metrics`` over ``[start, end)``."""

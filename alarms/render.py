@@ -12,8 +12,8 @@ from typing import Any
 
 from infra.template import names
 
-from alarms.metrics import MetricStat
 from alarms.spec import AlarmSet, AlarmSpec, CompositeSpec, Query
+from kit.metrics import MetricStat
 
 ALARMS_FILE = "alarms.json"
 

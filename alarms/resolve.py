@@ -7,7 +7,7 @@ from typing import Any
 from infra.model import Stack
 from infra.template import names
 
-from alarms.target import Target, TargetError, rest_api_name
+from kit.target import Target, TargetError, rest_api_name
 
 MISSING = "not-deployed"
 

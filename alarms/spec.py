@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from alarms.metrics import MetricStat
+from kit.metrics import MetricStat
 
 Severity = Literal["warning", "critical"]
 # Where an alarm's ALARM/OK notifications go:

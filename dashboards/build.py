@@ -7,10 +7,10 @@ from infra.model import Stack
 from alarms.build import build_alarms
 from alarms.config import Thresholds, load_thresholds
 from alarms.spec import AlarmSet
-from alarms.target import Target, template_target
 from dashboards import alarm_states, cost, function, overview
 from dashboards.context import DashboardContext, consolidated
 from dashboards.widgets import Dashboard
+from kit.target import Target, template_target
 
 
 def context(

@@ -8,8 +8,8 @@ from infra.model import Function, Stack
 
 from alarms.config import Thresholds
 from alarms.spec import AlarmSet
-from alarms.target import Target
 from dashboards.graphs import AlarmIndex
+from kit.target import Target
 
 OVERVIEW = "overview"
 COST = "cost"

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alarms.metrics import (
+from dashboards.context import COST, OVERVIEW, DashboardContext
+from dashboards.graphs import ident
+from dashboards.widgets import Dashboard, Expr, Graph, Line, Section, Text
+from kit.metrics import (
     MetricStat,
     billing_metric,
     bucket_metric,
@@ -26,9 +29,6 @@ from alarms.metrics import (
     table_metric,
     websocket_metric,
 )
-from dashboards.context import COST, OVERVIEW, DashboardContext
-from dashboards.graphs import ident
-from dashboards.widgets import Dashboard, Expr, Graph, Line, Section, Text
 from kit.unit_prices import UnitPrice, shipped_sheet, unit_price
 from kit.units import SECONDS_PER_MONTH
 

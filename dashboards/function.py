@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from infra.model import Function
 
-from alarms.metrics import business_metric, fans_out, lambda_metric
 from dashboards import lambda_graphs
 from dashboards.context import OVERVIEW, DashboardContext, function_suffix
 from dashboards.graphs import alarm_graph, alarm_series, ident, metric_line, thresholds
 from dashboards.overview import alarm_status_widgets
 from dashboards.widgets import Dashboard, Expr, Graph, Line, LogQuery, Section, Text
+from kit.metrics import business_metric, fans_out, lambda_metric
 
 ERRORS_QUERY = (
     "fields @timestamp, level, message, exception, @requestId"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from alarms.metrics import MetricStat
 from alarms.rules.base import number
 from alarms.spec import AlarmSet, AlarmSpec
 from dashboards.widgets import CRITICAL_COLOR, WARNING_COLOR, Axis, Expr, Graph, Line, Threshold
+from kit.metrics import MetricStat
 
 
 def ident(*parts: str) -> str:

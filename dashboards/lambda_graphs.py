@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from infra.model import Function
 
-from alarms.metrics import business_metric, cold_start_metric, lambda_metric, serves_routes
 from alarms.rules.base import RuleContext
 from alarms.rules.lambdas import concurrency_limit
 from dashboards.context import DashboardContext
 from dashboards.graphs import alarm_series, ident, metric_line, thresholds
 from dashboards.widgets import LIMIT_COLOR, Expr, Graph, Line, Threshold
+from kit.metrics import business_metric, cold_start_metric, lambda_metric, serves_routes
 
 
 def _rate_part(

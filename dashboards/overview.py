@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from alarms.metrics import (
+from alarms.spec import AlarmSpec
+from dashboards import cost, lambda_graphs
+from dashboards.context import ALARMS, COST, OVERVIEW, DashboardContext, consolidated, function_suffix
+from dashboards.graphs import alarm_graph, alarm_series, ident, metric_line, thresholds
+from dashboards.widgets import AlarmStatus, Dashboard, Expr, Graph, Line, Section, Text
+from kit.metrics import (
     BUSINESS_METRICS,
     CANARY_CHECKS,
     MetricStat,
@@ -25,11 +30,6 @@ from alarms.metrics import (
     topic_metric,
     websocket_metric,
 )
-from alarms.spec import AlarmSpec
-from dashboards import cost, lambda_graphs
-from dashboards.context import ALARMS, COST, OVERVIEW, DashboardContext, consolidated, function_suffix
-from dashboards.graphs import alarm_graph, alarm_series, ident, metric_line, thresholds
-from dashboards.widgets import AlarmStatus, Dashboard, Expr, Graph, Line, Section, Text
 
 MAX_ALARMS_PER_WIDGET = 100
 _KPI_PERIOD = 300

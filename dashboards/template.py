@@ -10,9 +10,9 @@ from infra.model import Stack
 
 from alarms.budget import for_stage
 from alarms.build import build_alarms
-from alarms.target import template_target
 from dashboards.build import build_dashboards
 from dashboards.render import cloudformation_resources, render
+from kit.target import template_target
 
 
 def dashboard_resources(stack: Stack, stage: str) -> dict[str, Any]:

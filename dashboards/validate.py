@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from alarms.expressions import ExpressionError, references
-from alarms.metrics import SIMPLE_STATS
+from kit.expressions import ExpressionError, references
+from kit.metrics import SIMPLE_STATS
 
 MAX_WIDGETS = 500
 MAX_METRICS = 2500

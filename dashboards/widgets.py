@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from alarms.metrics import MetricStat
+from kit.metrics import MetricStat
 
 Axis = Literal["left", "right"]
 View = Literal["timeSeries", "singleValue", "bar"]

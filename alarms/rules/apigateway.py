@@ -3,9 +3,9 @@ requests at night are not an outage) and p90 latency, on the stage the model dec
 
 from __future__ import annotations
 
-from alarms.metrics import rest_metric
 from alarms.rules.base import OVERVIEW, RuleContext, Where, count_source, levels, number, rate_queries
 from alarms.spec import AlarmSpec
+from kit.metrics import rest_metric
 
 
 def alarms(ctx: RuleContext) -> list[AlarmSpec]:

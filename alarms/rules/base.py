@@ -10,9 +10,9 @@ from typing import Any
 from infra.model import Function, Stack
 
 from alarms.config import Check, Thresholds
-from alarms.metrics import MetricStat
 from alarms.spec import AlarmSpec, Comparison, Query, Route
-from alarms.target import Target
+from kit.metrics import MetricStat
+from kit.target import Target
 
 OVERVIEW = "overview"
 

@@ -9,9 +9,9 @@ numerator and denominator count the same posts.
 
 from __future__ import annotations
 
-from alarms.metrics import business_metric, fans_out, serves_routes
 from alarms.rules.base import RuleContext, Where, function_dashboard, levels, number, rate_queries
 from alarms.spec import AlarmSpec
+from kit.metrics import business_metric, fans_out, serves_routes
 
 
 def alarms(ctx: RuleContext) -> list[AlarmSpec]:

@@ -8,9 +8,9 @@ outage of the alarm path.
 
 from __future__ import annotations
 
-from alarms.metrics import CANARY_CHECKS, business_metric, is_canary
 from alarms.rules.base import RuleContext, Where, function_dashboard, levels
 from alarms.spec import AlarmSpec
+from kit.metrics import CANARY_CHECKS, business_metric, is_canary
 
 _WHAT = {
     "rest": ("REST API", "GET /health did not answer 200"),

@@ -3,9 +3,9 @@ client."""
 
 from __future__ import annotations
 
-from alarms.metrics import cognito_metric
 from alarms.rules.base import OVERVIEW, RuleContext, Where, levels, number
 from alarms.spec import AlarmSpec
+from kit.metrics import cognito_metric
 
 _KINDS = (
     ("sign-up", "SignUpThrottles", "new users cannot register"),

@@ -3,9 +3,9 @@ errors over the operations the functions use, and the account's user errors."""
 
 from __future__ import annotations
 
-from alarms.metrics import account_dynamodb_metric, business_metric, table_metric, table_operations
 from alarms.rules.base import OVERVIEW, RuleContext, Where, levels, number, query_id
 from alarms.spec import MAX_QUERIES, AlarmSpec, Query
+from kit.metrics import account_dynamodb_metric, business_metric, table_metric, table_operations
 
 
 def _sum(queries: list[Query], label: str) -> tuple[Query, ...]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from infra.model import Function
 
-from alarms.metrics import account_lambda_metric, business_metric, cold_start_metric, lambda_metric, serves_routes
 from alarms.rules.base import (
     NOTIFIER,
     OVERVIEW,
@@ -19,6 +18,7 @@ from alarms.rules.base import (
     rate_queries,
 )
 from alarms.spec import AlarmSpec, Route
+from kit.metrics import account_lambda_metric, business_metric, cold_start_metric, lambda_metric, serves_routes
 
 
 def concurrency_limit(ctx: RuleContext, function: Function) -> tuple[int, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alarms.metrics import topic_metric
 from alarms.rules.base import OVERVIEW, RuleContext, Where, levels, number
 from alarms.spec import AlarmSpec
+from kit.metrics import topic_metric
 
 
 def alarms(ctx: RuleContext) -> list[AlarmSpec]:

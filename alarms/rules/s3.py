@@ -3,9 +3,9 @@ from the app straight to S3, so no function sees these failures)."""
 
 from __future__ import annotations
 
-from alarms.metrics import bucket_request_metric
 from alarms.rules.base import OVERVIEW, RuleContext, Where, levels, number
 from alarms.spec import AlarmSpec
+from kit.metrics import bucket_request_metric
 
 
 def alarms(ctx: RuleContext) -> list[AlarmSpec]:

@@ -3,9 +3,9 @@ integration latency, on the stage the model declares."""
 
 from __future__ import annotations
 
-from alarms.metrics import accepts_connections, business_metric, websocket_metric
 from alarms.rules.base import OVERVIEW, RuleContext, Where, function_dashboard, levels, number, rate_queries
 from alarms.spec import AlarmSpec
+from kit.metrics import accepts_connections, business_metric, websocket_metric
 
 
 def alarms(ctx: RuleContext) -> list[AlarmSpec]:

@@ -4,7 +4,7 @@ fetched from CloudWatch and its metric math evaluated locally.
 The body's own metric arrays are read (not a second description of the graphs), so the
 preview shows what the dashboard shows. ``SEARCH`` expressions are resolved through
 ``ListMetrics``; percentiles an emulator cannot compute are approximated (see
-``alarms.source``) and labelled as such.
+``kit.source``) and labelled as such.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from alarms.expressions import Evaluator, ExpressionError, Series, grid
-from alarms.metrics import MetricStat
-from alarms.source import CloudWatchSource, FetchResult
+from kit.expressions import Evaluator, ExpressionError, Series, grid
+from kit.metrics import MetricStat
+from kit.source import CloudWatchSource, FetchResult
 
 _SEARCH = re.compile(r"SEARCH\(\s*'([^']*)'\s*,\s*'([A-Za-z0-9.()%:]+)'\s*,\s*(\d+)\s*\)")
 _SCHEMA = re.compile(r"^\{([^}]*)\}\s*(.*)$")

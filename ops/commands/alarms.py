@@ -372,7 +372,7 @@ def backtest(
     from rich.table import Table
 
     from alarms.backtest import backtest as run
-    from alarms.source import CloudWatchSource
+    from kit.source import CloudWatchSource
 
     aws, target = target_of(stage, info_file, region, endpoint_url, profile)
     alarm_set = _alarm_set(stage, target, thresholds)

@@ -40,9 +40,9 @@ def _rendered(stage: str, target: Any, thresholds_file: Path | None) -> list[Any
     from infra import STACK
 
     from alarms.config import load_thresholds
-    from alarms.target import template_target
     from dashboards.build import build_dashboards
     from dashboards.render import render as render_bodies
+    from kit.target import template_target
 
     target = target or template_target(STACK, stage)
     dashboards = build_dashboards(STACK, stage, target=target, thresholds=load_thresholds(stage, thresholds_file))

@@ -29,7 +29,7 @@ def target_of(
     from infra import STACK
 
     from alarms.resolve import deployed_target
-    from alarms.target import twin_target
+    from kit.target import twin_target
     from ops.local import names as local_names
 
     check_stage(stage)

@@ -85,7 +85,7 @@ def _known_domain_error(error: BaseException) -> OpsError | None:
 
     bad_input = [
         loaded("alarms.config", "ThresholdsError"),
-        loaded("alarms.target", "TargetError"),
+        loaded("kit.target", "TargetError"),
         loaded("dashboards.validate", "DashboardInvalid"),
         loaded("ops.cost.errors", "CostInputError"),
         loaded("ops.warmup.policy", "PolicyError"),

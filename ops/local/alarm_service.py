@@ -31,7 +31,7 @@ from alarms.evaluator import AlarmEngine, ScaledClock, StateChange, reason_json
 from alarms.render import composite_alarm_args, metric_alarm_args
 from alarms.spec import AlarmSet
 from alarms.state_change import alarm_message, sns_event
-from alarms.target import Target
+from kit.target import Target
 from ops.local import names
 from ops.local.recorded import RecordedMetrics
 from ops.local.runtime import Invocation

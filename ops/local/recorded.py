@@ -14,8 +14,8 @@ import math
 import threading
 from collections.abc import Sequence
 
-from alarms.metrics import MetricStat
-from alarms.source import FetchResult
+from kit.metrics import MetricStat
+from kit.source import FetchResult
 
 Key = tuple[str, str, tuple[tuple[str, str], ...]]
 RETENTION_S = 6 * 3600

@@ -22,7 +22,7 @@ from infra import STACK
 from infra.model import Stack
 
 from alarms.evaluator import ScaledClock
-from alarms.target import twin_target
+from kit.target import twin_target
 from ops.local import names
 from ops.local.alarm_service import TwinAlarms, subscribers
 from ops.local.authorizer import CognitoAuthorizer

@@ -17,10 +17,10 @@ from infra import STACK
 from alarms import build_alarms
 from alarms.render import cloudformation_resources as alarm_resources
 from alarms.render import document
-from alarms.target import template_target, twin_target
 from dashboards import build_dashboards, render
 from dashboards.preview import preview
 from dashboards.render import cloudformation_resources as dashboard_resources
+from kit.target import template_target, twin_target
 from ops.local.embedded_aws import EmbeddedAws
 from tests.unit.alarms.support import client, twin_info
 from tests.unit.dashboards.synthetic import body_metrics, business, put

@@ -11,7 +11,7 @@ from backend.observability import lambda_entry, logger, metrics
 from backend.services import canary
 from backend.settings import get_settings
 
-# Metric names per probe (alarms/metrics.py CANARY_CHECKS reads the same names).
+# Metric names per probe (kit/metrics.py CANARY_CHECKS reads the same names).
 _METRICS = {
     "rest": ("CanaryRestSuccess", "CanaryRestLatency"),
     "websocket": ("CanaryWebSocketSuccess", "CanaryWebSocketLatency"),

@@ -75,7 +75,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
             "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
             "VersioningConfiguration": {"Status": "Enabled"},
             # Request metrics (4xxErrors, 5xxErrors, latency) exist only with a configuration;
-            # the s3_5xx_errors alarm reads them (alarms.metrics.BUCKET_REQUEST_METRICS_FILTER).
+            # the s3_5xx_errors alarm reads them (kit.metrics.BUCKET_REQUEST_METRICS_FILTER).
             "MetricsConfigurations": [{"Id": BUCKET_REQUEST_METRICS_FILTER}],
             "LifecycleConfiguration": _lifecycle(ctx),
             # The web client uploads and downloads with presigned URLs straight from the browser.

@@ -8,8 +8,8 @@ import pytest
 
 from alarms import AlarmSet
 from alarms.backtest import Rule, backtest, evaluate, states
-from alarms.metrics import MetricStat
-from alarms.source import StaticSource
+from kit.metrics import MetricStat
+from kit.source import StaticSource
 
 ABOVE_5 = Rule(
     threshold=5,

@@ -15,8 +15,8 @@ from alarms import AlarmSet, build_alarms
 from alarms.backtest import backtest
 from alarms.config import load_thresholds, parse_thresholds
 from alarms.runbooks import default_runbook_url
-from alarms.source import StaticSource
 from alarms.spec import AlarmSpec
+from kit.source import StaticSource
 from tests.unit.dashboards.synthetic import EMITTERS
 
 START = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from alarms.evaluator import ALARM, INSUFFICIENT, OK, AlarmEngine, CompositeRule, ManualClock, RuleError, ScaledClock
-from alarms.metrics import MetricStat
-from alarms.source import StaticSource
 from alarms.spec import AlarmSpec, Query
+from kit.metrics import MetricStat
+from kit.source import StaticSource
 from ops.local.recorded import RecordedMetrics
 
 ERRORS = MetricStat("AWS/Lambda", "Errors", (("FunctionName", "f"),), "Sum", 60)

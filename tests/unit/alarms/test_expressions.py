@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alarms.expressions import Evaluator, ExpressionError, references
+from kit.expressions import Evaluator, ExpressionError, references
 
 GRID = [0, 60, 120, 180]
 

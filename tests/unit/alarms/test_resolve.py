@@ -10,7 +10,7 @@ from infra.template import names
 from moto import mock_aws
 
 from alarms.resolve import MISSING, deployed_target
-from alarms.target import TargetError
+from kit.target import TargetError
 
 
 class FakeCloudFormation:

@@ -12,9 +12,9 @@ from infra.model import WebSocketRoute
 
 from alarms import AlarmSet, build_alarms
 from alarms.config import load_thresholds, with_check
-from alarms.expressions import references
 from alarms.render import composite_alarm_args, metric_alarm_args
 from alarms.spec import MAX_QUERIES
+from kit.expressions import references
 from tests.unit.alarms.support import EXTRA_FUNCTION, with_function
 
 RUNBOOKS = Path(__file__).resolve().parents[3] / "docs" / "runbooks.md"

@@ -9,9 +9,9 @@ import pytest
 from infra import STACK
 from infra.template import names, synthesize, template_json
 
-from alarms.target import rest_api_name, template_target
 from alarms.template import EMAIL_TOPIC, EMAIL_TOPIC_SETTING, alarm_resources, notification_resources
 from dashboards.template import dashboard_resources
+from kit.target import rest_api_name, template_target
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from typing import Any
 
 from infra.model import Stack
 
-from alarms.metrics import BUSINESS_METRICS, MetricStat
-from alarms.target import Target
+from kit.metrics import BUSINESS_METRICS, MetricStat
+from kit.target import Target
 
 _CHUNK = 1000
 

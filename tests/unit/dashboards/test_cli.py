@@ -10,8 +10,8 @@ from typing import Any
 from infra import STACK
 from typer.testing import CliRunner
 
-from alarms.target import twin_target
 from dashboards import build_dashboards, render
+from kit.target import twin_target
 from ops.cli import app
 from tests.unit.alarms.support import client, twin_info
 from tests.unit.dashboards.synthetic import body_metrics, business, put

@@ -10,9 +10,9 @@ from infra import STACK
 
 from alarms import build_alarms
 from alarms.spec import AlarmSpec
-from alarms.target import template_target
 from dashboards import build_dashboards, render
 from dashboards.render import RenderedDashboard
+from kit.target import template_target
 from tests.unit.alarms.support import with_function
 from tests.unit.dashboards.synthetic import concrete_target
 

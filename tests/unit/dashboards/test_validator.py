@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from alarms.target import template_target
 from dashboards import build_dashboards, render, validate
 from dashboards.layout import Budget, split
 from dashboards.validate import DashboardInvalid, ensure_valid
+from kit.target import template_target
 from tests.unit.alarms.support import many_functions
 
 
@@ -173,8 +173,8 @@ def test_rendering_catches_a_broken_generator() -> None:
     broken = copy.deepcopy(dashboards[0])
     from dataclasses import replace
 
-    from alarms.metrics import MetricStat
     from dashboards.widgets import Graph, Line, Section
+    from kit.metrics import MetricStat
 
     bad = Graph("bad", (Line(MetricStat("A", "B", (), "Median", 45)),))
     broken = replace(broken, sections=(*broken.sections, Section("extra", (bad,))))

@@ -75,7 +75,7 @@ def test_recorded_metrics_give_exact_statistics_per_period() -> None:
     assert statistic([1.0, 2.0, 3.0, 100.0], "p99") == 100.0
     import datetime as dt
 
-    from alarms.metrics import MetricStat
+    from kit.metrics import MetricStat
 
     metric = MetricStat("N", "Latency", (("A", "b"),), "p75", 60)
     fetched = recorded.fetch(

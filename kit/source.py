@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from alarms.expressions import Series
-from alarms.metrics import SIMPLE_STATS, MetricStat
+from kit.expressions import Series
+from kit.metrics import SIMPLE_STATS, MetricStat
 
 MAX_PERIODS_PER_CALL = 1440
 _MetricKey = tuple[str, str, tuple[tuple[str, str], ...], str | None]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from infra.model import Function, Stack
 from infra.template import bucket as bucket_template
 
-from alarms.target import Target
+from kit.target import Target
 
 Dimensions = tuple[tuple[str, str], ...]
 
