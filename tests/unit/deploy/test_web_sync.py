@@ -136,3 +136,32 @@ def test_a_folder_without_index_html_is_not_a_web_build(tmp_path: Path) -> None:
 def test_hidden_files_are_not_deployed(tmp_path: Path) -> None:
     _build(tmp_path, {"index.html": "x", ".env": "SECRET=1", ".git/config": "x"})
     assert [f.key for f in web.scan(tmp_path)] == ["index.html"]
+
+
+def test_invalidate_sends_one_batch_of_the_paths() -> None:
+    import boto3
+    from botocore.stub import ANY, Stubber
+
+    cloudfront = boto3.client("cloudfront", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(cloudfront) as stub:
+        stub.add_response(
+            "create_invalidation",
+            {
+                "Location": "l",
+                "Invalidation": {
+                    "Id": "I1",
+                    "Status": "InProgress",
+                    "CreateTime": "2026-12-03T00:00:00Z",
+                    "InvalidationBatch": {
+                        "Paths": {"Quantity": 2, "Items": ["/", "/index.html"]},
+                        "CallerReference": "r",
+                    },
+                },
+            },
+            {
+                "DistributionId": "E123",
+                "InvalidationBatch": {"Paths": {"Quantity": 2, "Items": ["/", "/index.html"]}, "CallerReference": ANY},
+            },
+        )
+        assert web.invalidate(cloudfront, "E123", ("/", "/index.html")) == "I1"
+        stub.assert_no_pending_responses()
