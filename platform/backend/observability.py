@@ -18,7 +18,7 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.provider import cold_start
 
-from backend import init_phase
+from backend import correlation, init_phase
 from backend.warmup import WARMUP_RESPONSE, is_warmup
 
 _SECRET_KEYS = re.compile(r"password|token|secret|authorization|cookie|^email$|^code$", re.IGNORECASE)
@@ -83,7 +83,8 @@ def lambda_entry(
     prime: Callable[[], None] | None = None,
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda handler for ``resolve``: warm-up short-circuit first, then logger context
-    (correlation id, cold start), X-Ray segment and metrics flush (with ColdStart).
+    (correlation id: the caller's own, ``backend.correlation``, else ``correlation_id_path``;
+    cold start), X-Ray segment and metrics flush (with ColdStart).
 
     ``prime`` runs once on the first warm-up ping: pure in-process work (no downstream
     call) that would otherwise land on the first user request.
@@ -93,6 +94,9 @@ def lambda_entry(
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def instrumented(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        named = correlation.supplied(event)
+        if named is not None:  # the caller's own id wins over the API request id
+            logger.set_correlation_id(named)
         return resolve(event, context)
 
     primed = prime is None
