@@ -76,6 +76,19 @@ def _answer_warmup(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return WARMUP_RESPONSE
 
 
+def _route_of(event: dict[str, Any]) -> str | None:
+    """``METHOD /resource`` of a REST request, the route key of a WebSocket one; None otherwise
+    (alarm notifications, schedules: those functions log their own outcome)."""
+    context = event.get("requestContext")
+    if not isinstance(context, dict):
+        return None
+    if "routeKey" in context and "connectionId" in context:
+        return str(context["routeKey"])
+    if "httpMethod" in event:
+        return f"{event['httpMethod']} {event.get('resource') or event.get('path')}"
+    return None
+
+
 def lambda_entry(
     resolve: Callable[[dict[str, Any], Any], dict[str, Any]],
     *,
@@ -97,7 +110,12 @@ def lambda_entry(
         named = correlation.supplied(event)
         if named is not None:  # the caller's own id wins over the API request id
             logger.set_correlation_id(named)
-        return resolve(event, context)
+        response = resolve(event, context)
+        route = _route_of(event)
+        if route is not None:
+            # One line per API request: what `ops logs --correlation-id` follows across functions.
+            logger.info("request handled", extra={"route": route, "status": response.get("statusCode")})
+        return response
 
     primed = prime is None
     init_phase.end()  # the entry point is the last thing a handler module builds
