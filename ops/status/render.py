@@ -130,7 +130,10 @@ def screen(status: Status, now: dt.datetime | None = None) -> list[Any]:
         d = status.deployment
         note = f" · {d.note}" if d.note else ""
         out.append(f"[bold]Last deployment[/]: {d.stack} {d.status} at {d.time or '-'}{note}")
-    if status.dashboards:
+    links = set(status.dashboards.values())
+    if len(links) == 1:  # the twin: one command draws them all
+        out.append(Text(f"Dashboards ({', '.join(status.dashboards)}): {links.pop()}"))
+    elif links:
         out.append("[bold]Dashboards[/]:")
         out.extend(Text(f"  {name}: {link}") for name, link in status.dashboards.items())
     out.extend(f"[dim]note: {note}[/]" for note in status.notes)
