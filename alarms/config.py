@@ -7,15 +7,15 @@ missing-data treatment) is a ``ThresholdsError`` naming where it is.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from alarms.runbooks import RunbookUrlError, default_runbook_url
+from kit.yaml_files import read_yaml, report, validate
 
 DEFAULT_PATH = Path(__file__).with_name("thresholds.yaml")
 
@@ -131,25 +131,74 @@ class Thresholds:
         return f"{self.runbook_url}#{anchor}"
 
 
-_CHECK_KEYS = {f.name for f in fields(Check)} - {"key"}
+_REQUIRED = ("period", "evaluation_periods", "datapoints_to_alarm", "treat_missing_data")
+
+# What thresholds.yaml may hold, as written: every setting optional, because stages and
+# functions override single settings of the defaults. Types, ranges and unknown keys are
+# checked here; what needs the merged settings (a whole window, levels in order) in ``_check``.
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Count = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+Whole = Annotated[int, Strict(), Field(ge=1)]
+
+
+def _empty_is_none(value: Any) -> Any:
+    # `checks:` with nothing under it is YAML null: an empty mapping to its author.
+    return {} if value is None else value
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CheckSettings(_Settings):
+    """One check's settings as the file writes them (a default, or a stage's or function's
+    override of some of them). ``null`` for a level switches it off."""
+
+    warning: Number | None = None
+    critical: Number | None = None
+    period: Whole | None = None
+    evaluation_periods: Whole | None = None
+    datapoints_to_alarm: Whole | None = None
+    treat_missing_data: MissingData | None = None
+    min_samples: Count | None = None
+    max_samples: Count | None = None
+
+
+CheckMap = Annotated[dict[str, CheckSettings], BeforeValidator(_empty_is_none)]
+FunctionMap = Annotated[
+    dict[str, Annotated[dict[str, CheckSettings], BeforeValidator(_empty_is_none)]], BeforeValidator(_empty_is_none)
+]
+
+
+class StageSettings(_Settings):
+    """A stage's overrides."""
+
+    checks: CheckMap = {}
+    functions: FunctionMap = {}
+
+
+StageMap = Annotated[
+    dict[str, Annotated[StageSettings, BeforeValidator(_empty_is_none)]], BeforeValidator(_empty_is_none)
+]
+
+
+class ThresholdsFile(StageSettings):
+    """The whole of ``thresholds.yaml``."""
+
+    runbook_url: Annotated[str, Strict()] | None = None
+    account_concurrency_limit: Whole = 1000
+    stages: Annotated[
+        dict[str, Annotated[StageSettings, BeforeValidator(_empty_is_none)]], BeforeValidator(_empty_is_none)
+    ] = {}
+
+
+def _written(settings: CheckSettings) -> dict[str, Any]:
+    # Only what the file says: an absent setting inherits, an explicit null switches off.
+    return settings.model_dump(exclude_unset=True)
 
 
 def _as_mapping(check: Check) -> dict[str, Any]:
-    return {name: getattr(check, name) for name in _CHECK_KEYS}
-
-
-def _number(value: Any, where: str, *, allow_none: bool = False) -> float | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ThresholdsError(f"{where}: expected a number, got {value!r}")
-    return float(value)
-
-
-def _integer(value: Any, where: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ThresholdsError(f"{where}: expected a whole number >= {minimum}, got {value!r}")
-    return value
+    return {name: getattr(check, name) for name in CheckSettings.model_fields}
 
 
 def valid_period(period: int) -> bool:
@@ -157,81 +206,59 @@ def valid_period(period: int) -> bool:
     return period in (10, 20, 30) or (period >= 60 and period % 60 == 0)
 
 
-def _check(key: str, raw: Mapping[str, Any], where: str) -> Check:
-    unknown = sorted(set(raw) - _CHECK_KEYS)
-    if unknown:
-        raise ThresholdsError(
-            f"{where}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(_CHECK_KEYS))})"
-        )
-    missing = sorted({"period", "evaluation_periods", "datapoints_to_alarm", "treat_missing_data"} - set(raw))
+def _window_problems(raw: Mapping[str, Any], where: str) -> list[str]:
+    """What is wrong with a merged check's settings taken together."""
+    missing = [name for name in _REQUIRED if raw.get(name) is None]
     if missing:
-        raise ThresholdsError(f"{where}: missing {', '.join(missing)}")
-    period = _integer(raw["period"], f"{where}.period", 10)
+        return [f"{where}: missing {', '.join(missing)}"]
+    found: list[str] = []
+    period, evaluation, datapoints = raw["period"], raw["evaluation_periods"], raw["datapoints_to_alarm"]
     if not valid_period(period):
-        raise ThresholdsError(f"{where}.period: {period} s is not 10, 20, 30 or a multiple of 60")
-    evaluation = _integer(raw["evaluation_periods"], f"{where}.evaluation_periods", 1)
-    datapoints = _integer(raw["datapoints_to_alarm"], f"{where}.datapoints_to_alarm", 1)
+        found.append(f"{where}.period: {period} s is not 10, 20, 30 or a multiple of 60")
     if datapoints > evaluation:
-        raise ThresholdsError(f"{where}: datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation})")
+        found.append(f"{where}: datapoints_to_alarm ({datapoints}) exceeds evaluation_periods ({evaluation})")
     if period * evaluation > MAX_EVALUATION_SECONDS:
-        raise ThresholdsError(
-            f"{where}: {evaluation} periods of {period} s exceed CloudWatch's one-day evaluation range"
-        )
-    missing_data = raw["treat_missing_data"]
-    if missing_data not in MISSING_DATA:
-        raise ThresholdsError(f"{where}.treat_missing_data: {missing_data!r} is not one of {', '.join(MISSING_DATA)}")
-    warning = _number(raw.get("warning"), f"{where}.warning", allow_none=True)
-    critical = _number(raw.get("critical"), f"{where}.critical", allow_none=True)
+        found.append(f"{where}: {evaluation} periods of {period} s exceed CloudWatch's one-day evaluation range")
+    warning, critical = raw.get("warning"), raw.get("critical")
     if warning is not None and critical is not None and warning > critical:
-        raise ThresholdsError(f"{where}: the warning level ({warning:g}) is above the critical one ({critical:g})")
-    min_samples = _number(raw.get("min_samples", 0.0), f"{where}.min_samples")
-    max_samples = _number(raw.get("max_samples", 0.0), f"{where}.max_samples")
-    assert min_samples is not None
-    assert max_samples is not None
-    if min_samples < 0:
-        raise ThresholdsError(f"{where}.min_samples: must not be negative")
-    if max_samples < 0:
-        raise ThresholdsError(f"{where}.max_samples: must not be negative")
+        found.append(f"{where}: the warning level ({warning:g}) is above the critical one ({critical:g})")
+    return found
+
+
+def _check(key: str, raw: Mapping[str, Any], where: str) -> Check:
+    problems = _window_problems(raw, where)
+    if problems:
+        raise ThresholdsError("; ".join(problems))
     return Check(
         key=key,
-        warning=warning,
-        critical=critical,
-        period=period,
-        evaluation_periods=evaluation,
-        datapoints_to_alarm=datapoints,
-        treat_missing_data=cast(MissingData, missing_data),
-        min_samples=min_samples,
-        max_samples=max_samples,
+        warning=raw.get("warning"),
+        critical=raw.get("critical"),
+        period=raw["period"],
+        evaluation_periods=raw["evaluation_periods"],
+        datapoints_to_alarm=raw["datapoints_to_alarm"],
+        treat_missing_data=raw["treat_missing_data"],
+        min_samples=raw.get("min_samples") or 0.0,
+        max_samples=raw.get("max_samples") or 0.0,
     )
 
 
-def _mapping(value: Any, where: str) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ThresholdsError(f"{where}: expected a mapping, got {type(value).__name__}")
-    return value
-
-
-def _merge_checks(base: Mapping[str, Any], override: Mapping[str, Any], where: str) -> dict[str, dict[str, Any]]:
-    merged = {key: dict(_mapping(value, f"checks.{key}")) for key, value in base.items()}
-    for key, value in override.items():
-        if key not in CHECKS:
-            raise ThresholdsError(f"{where}.{key}: unknown check (known: {', '.join(CHECKS)})")
-        merged.setdefault(key, {}).update(_mapping(value, f"{where}.{key}"))
-    return merged
-
-
-def _function_overrides(raw: Mapping[str, Any], where: str) -> dict[str, dict[str, dict[str, Any]]]:
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for function, checks in raw.items():
-        for key, value in _mapping(checks, f"{where}.{function}").items():
-            if key not in FUNCTION_CHECKS:
-                raise ThresholdsError(
-                    f"{where}.{function}.{key}: not a per-function check (known: {', '.join(FUNCTION_CHECKS)})"
-                )
-            out.setdefault(str(function), {})[key] = dict(_mapping(value, f"{where}.{function}.{key}"))
-    return out
+def _name_problems(document: ThresholdsFile) -> list[str]:
+    """Checks and per-function checks that do not exist, anywhere in the file."""
+    found: list[str] = []
+    scopes = [("", document)] + [(f"stages.{name}.", stage) for name, stage in document.stages.items()]
+    for prefix, scope in scopes:
+        found += [
+            f"{prefix}checks.{key}: unknown check (known: {', '.join(CHECKS)})"
+            for key in scope.checks
+            if key not in CHECKS
+        ]
+        found += [
+            f"{prefix}functions.{function}.{key}: not a per-function check (known: {', '.join(FUNCTION_CHECKS)})"
+            for function, checks in scope.functions.items()
+            for key in checks
+            if key not in FUNCTION_CHECKS
+        ]
+    return found
 
 
 def _default_runbook_url() -> str:
@@ -241,58 +268,49 @@ def _default_runbook_url() -> str:
         raise ThresholdsError(str(error)) from None
 
 
-def parse_thresholds(raw: Any, stage: str) -> Thresholds:
-    """The thresholds of ``stage`` from the parsed YAML document ``raw``."""
-    document = _mapping(raw, "thresholds config")
-    known = {"runbook_url", "account_concurrency_limit", "checks", "functions", "stages"}
-    unknown = sorted(set(document) - known)
-    if unknown:
-        raise ThresholdsError(f"unknown top-level key(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    stages = _mapping(document.get("stages"), "stages")
-    stage_raw = _mapping(stages.get(stage), f"stages.{stage}")
-    stage_unknown = sorted(set(stage_raw) - {"checks", "functions"})
-    if stage_unknown:
-        raise ThresholdsError(f"stages.{stage}: unknown key(s) {', '.join(stage_unknown)} (known: checks, functions)")
-    base = _merge_checks({}, _mapping(document.get("checks"), "checks"), "checks")
-    merged = _merge_checks(base, _mapping(stage_raw.get("checks"), f"stages.{stage}.checks"), f"stages.{stage}.checks")
-    absent = [c for c in CHECKS if c not in merged]
+def parse_thresholds(raw: Any, stage: str, source: str = "thresholds config") -> Thresholds:
+    """The thresholds of ``stage`` from the parsed YAML document ``raw``. Every problem of the
+    file is reported at once (``ThresholdsError``), each with its key path."""
+    if not isinstance(raw, Mapping):
+        raise ThresholdsError(f"{source}: the top level must be a mapping (checks, stages, functions, ...)")
+    document = validate(ThresholdsFile, raw, source, ThresholdsError)
+    problems = _name_problems(document)
+    overrides = document.stages.get(stage, StageSettings())
+    merged: dict[str, dict[str, Any]] = {}
+    for key in CHECKS:
+        written = [_written(scope.checks[key]) for scope in (document, overrides) if key in scope.checks]
+        if written:
+            merged[key] = {name: value for part in written for name, value in part.items()}
+    absent = [key for key in CHECKS if key not in merged]
     if absent:
-        raise ThresholdsError(f"checks: no settings for {', '.join(absent)}")
-    checks = {key: _check(key, merged[key], f"checks.{key}") for key in CHECKS}
-    functions = _function_overrides(_mapping(document.get("functions"), "functions"), "functions")
-    for function, overrides in _function_overrides(
-        _mapping(stage_raw.get("functions"), f"stages.{stage}.functions"), f"stages.{stage}.functions"
-    ).items():
-        for key, value in overrides.items():
-            functions.setdefault(function, {}).setdefault(key, {}).update(value)
-    thresholds = Thresholds(
+        problems.append(f"checks: no settings for {', '.join(absent)}")
+    for key, values in merged.items():
+        problems += _window_problems(values, f"checks.{key}")
+    functions: dict[str, dict[str, dict[str, Any]]] = {}
+    for scope in (document, overrides):
+        for function, checks in scope.functions.items():
+            for key, part in checks.items():
+                if key in FUNCTION_CHECKS:
+                    functions.setdefault(function, {}).setdefault(key, {}).update(_written(part))
+    for function, changes in functions.items():
+        for key, change in changes.items():
+            if key in merged:
+                problems += _window_problems({**merged[key], **change}, f"functions.{function}.{key}")
+    if problems:
+        raise ThresholdsError(report(source, problems))
+    return Thresholds(
         stage=stage,
-        runbook_url=str(document.get("runbook_url") or _default_runbook_url()),
-        account_concurrency_limit=_integer(
-            document.get("account_concurrency_limit", 1000), "account_concurrency_limit", 1
-        ),
-        checks=checks,
+        runbook_url=document.runbook_url or _default_runbook_url(),
+        account_concurrency_limit=document.account_concurrency_limit,
+        checks={key: _check(key, merged[key], f"checks.{key}") for key in CHECKS},
         function_overrides=functions,
     )
-    for function, overrides in functions.items():
-        for key in overrides:
-            thresholds.check(key, function)  # validates the merged result
-    return thresholds
 
 
 def load_thresholds(stage: str, path: Path | None = None) -> Thresholds:
     """The thresholds of ``stage`` from ``path`` (the packaged ``thresholds.yaml`` by default)."""
     source = path or DEFAULT_PATH
-    try:
-        raw = yaml.safe_load(source.read_text())
-    except OSError as error:
-        raise ThresholdsError(f"cannot read {source}: {error.strerror or error}") from None
-    except yaml.YAMLError as error:
-        raise ThresholdsError(f"{source} is not valid YAML: {error}") from None
-    try:
-        return parse_thresholds(raw, stage)
-    except ThresholdsError as error:
-        raise ThresholdsError(f"{source.name}: {error}") from None
+    return parse_thresholds(read_yaml(source, ThresholdsError, "thresholds config"), stage, source.name)
 
 
 def with_check(thresholds: Thresholds, key: str, **changes: Any) -> Thresholds:

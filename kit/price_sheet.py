@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
-import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator
 
 from kit.errors import PriceSheetError
+from kit.yaml_files import read_yaml, report, validate
 
 FreeTierMode = Literal["none", "always", "legacy"]
 FREE_TIER_MODES: tuple[FreeTierMode, ...] = ("none", "always", "legacy")
@@ -81,23 +82,97 @@ class PriceSheet:
             raise PriceSheetError(f"price sheet {self.path or ''}: no meter {meter_id!r}") from None
 
 
+def _no_booleans(value: Any) -> Any:
+    # YAML reads `yes` as true; a boolean is never a price, a bound or a count.
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number (got {value!r})")
+    return value
+
+
+# Prices are exact decimals: written as strings or numbers, never floats in arithmetic.
+Amount = Annotated[Decimal, BeforeValidator(_no_booleans), Field(ge=0, allow_inf_nan=False)]
+Text = Annotated[str, Strict()]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TierEntry(_Entry):
+    """A band as written: ``{upto: 6000000000, price: "0.0000166667"}``."""
+
+    price: Amount
+    upto: Amount | None = None
+
+
+class FreeEntry(_Entry):
+    """A free allowance as written (a meter's ``free`` or a shared pool)."""
+
+    always: Amount = Decimal(0)
+    legacy: Amount = Decimal(0)
+    pool: Text | None = None
+    description: str = ""
+    source: str = ""
+
+    def allowance(self) -> FreeAllowance:
+        return FreeAllowance(always=self.always, legacy=self.legacy, pool=self.pool)
+
+
+class MeterEntry(_Entry):
+    """A meter as written in the sheet."""
+
+    service: Text
+    item: Text
+    unit: Text
+    tiers: Annotated[list[TierEntry], Field(min_length=1)]
+    free: FreeEntry = FreeEntry()
+    effective_date: dt.date
+    date_basis: Text
+    source: Text
+    display_per: Annotated[int, Strict(), Field(ge=1)] = 1
+    price_list: dict[str, Any] = {}
+    note: str = ""
+
+    @field_validator("tiers")
+    @classmethod
+    def _bands_in_order(cls, tiers: list[TierEntry]) -> list[TierEntry]:
+        previous = Decimal(0)
+        for index, band in enumerate(tiers):
+            last = index == len(tiers) - 1
+            if last and band.upto is not None:
+                raise ValueError(f"[{index}]: the last tier must be open (no 'upto')")
+            if not last and band.upto is None:
+                raise ValueError(f"[{index}]: every tier but the last needs 'upto'")
+            if band.upto is not None:
+                if band.upto <= previous:
+                    raise ValueError(f"[{index}].upto: must be above the previous bound")
+                previous = band.upto
+        return tiers
+
+
+class SheetFile(_Entry):
+    """The whole sheet file."""
+
+    schema_version: Annotated[int, Strict()] = Field(1, alias="schema")
+    version: Annotated[str, BeforeValidator(str)]
+    region: Text
+    currency: Text
+    effective_date: dt.date
+    free_pools: Annotated[dict[str, FreeEntry], BeforeValidator(lambda value: value or {})] = {}
+    meters: Annotated[dict[str, MeterEntry], Field(min_length=1)]
+
+
 def load_price_sheet(path: Path | None = None) -> PriceSheet:
     """Read and validate a price sheet (the packaged ``prices.yaml`` by default).
 
     Raises
     ------
     PriceSheetError
-        When the file is missing, not YAML, or an entry lacks a field or has a bad value;
-        the message names the meter and the field.
+        When the file is missing, not YAML, or has entries that lack a field or hold a bad
+        value; the message names every one, by meter and field.
     """
     sheet_path = path or DEFAULT_SHEET
-    try:
-        raw = yaml.safe_load(sheet_path.read_text())
-    except OSError as error:
-        raise PriceSheetError(f"price sheet {sheet_path}: cannot read it ({error.strerror})") from None
-    except yaml.YAMLError as error:
-        raise PriceSheetError(f"price sheet {sheet_path}: not valid YAML ({error})") from None
-    return parse_price_sheet(raw, sheet_path)
+    return parse_price_sheet(read_yaml(sheet_path, PriceSheetError, "price sheet"), sheet_path)
 
 
 def parse_price_sheet(raw: Any, path: Path | None = None) -> PriceSheet:
@@ -105,23 +180,22 @@ def parse_price_sheet(raw: Any, path: Path | None = None) -> PriceSheet:
     where = f"price sheet {path}" if path else "price sheet"
     if not isinstance(raw, dict):
         raise PriceSheetError(f"{where}: the top level must be a mapping")
-    for key in ("version", "region", "currency", "effective_date", "meters"):
-        if key not in raw:
-            raise PriceSheetError(f"{where}: missing {key!r}")
-    pools = {
-        name: _allowance(entry, f"{where}: free_pools.{name}") for name, entry in (raw.get("free_pools") or {}).items()
-    }
-    meters_raw = raw["meters"]
-    if not isinstance(meters_raw, dict) or not meters_raw:
-        raise PriceSheetError(f"{where}: 'meters' must be a non-empty mapping")
-    meters = {meter_id: _meter(meter_id, entry, where, pools) for meter_id, entry in meters_raw.items()}
+    sheet = validate(SheetFile, raw, where, PriceSheetError)
+    pools = ", ".join(sheet.free_pools) or "none"
+    unknown_pools = [
+        f"meters.{meter_id}.free.pool: unknown pool {entry.free.pool!r} (free_pools has {pools})"
+        for meter_id, entry in sheet.meters.items()
+        if entry.free.pool is not None and entry.free.pool not in sheet.free_pools
+    ]
+    if unknown_pools:
+        raise PriceSheetError(report(where, unknown_pools))
     return PriceSheet(
-        version=str(raw["version"]),
-        region=str(raw["region"]),
-        currency=str(raw["currency"]),
-        effective_date=_date(raw["effective_date"], f"{where}: effective_date"),
-        meters=meters,
-        pools=pools,
+        version=sheet.version,
+        region=sheet.region,
+        currency=sheet.currency,
+        effective_date=sheet.effective_date,
+        meters={meter_id: _meter(meter_id, entry) for meter_id, entry in sheet.meters.items()},
+        pools={name: pool.allowance() for name, pool in sheet.free_pools.items()},
         path=path,
     )
 
@@ -139,96 +213,21 @@ def sheet_to_mapping(sheet: PriceSheet) -> dict[str, Any]:
     }
 
 
-def _meter(meter_id: str, entry: Any, where: str, pools: Mapping[str, FreeAllowance]) -> Meter:
-    here = f"{where}: meters.{meter_id}"
-    if not isinstance(entry, dict):
-        raise PriceSheetError(f"{here}: must be a mapping")
-    for key in ("service", "item", "unit", "tiers", "effective_date", "date_basis", "source"):
-        if key not in entry:
-            raise PriceSheetError(f"{here}: missing {key!r}")
-    free = _allowance(entry.get("free") or {}, f"{here}.free")
-    if free.pool is not None and free.pool not in pools:
-        raise PriceSheetError(f"{here}.free: unknown pool {free.pool!r}")
-    display_per = entry.get("display_per", 1)
-    if not isinstance(display_per, int) or isinstance(display_per, bool) or display_per < 1:
-        raise PriceSheetError(f"{here}.display_per: must be a positive integer")
+def _meter(meter_id: str, entry: MeterEntry) -> Meter:
     return Meter(
         id=meter_id,
-        service=str(entry["service"]),
-        item=str(entry["item"]),
-        unit=str(entry["unit"]),
-        tiers=_tiers(entry["tiers"], f"{here}.tiers"),
-        free=free,
-        effective_date=_date(entry["effective_date"], f"{here}.effective_date"),
-        date_basis=str(entry["date_basis"]),
-        source=str(entry["source"]),
-        display_per=display_per,
-        price_list=dict(entry.get("price_list") or {}),
-        note=str(entry.get("note", "")),
+        service=entry.service,
+        item=entry.item,
+        unit=entry.unit,
+        tiers=tuple(Tier(price=band.price, upto=band.upto) for band in entry.tiers),
+        free=entry.free.allowance(),
+        effective_date=entry.effective_date,
+        date_basis=entry.date_basis,
+        source=entry.source,
+        display_per=entry.display_per,
+        price_list=dict(entry.price_list),
+        note=entry.note,
     )
-
-
-def _tiers(raw: Any, here: str) -> tuple[Tier, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise PriceSheetError(f"{here}: must be a non-empty list")
-    tiers: list[Tier] = []
-    previous = Decimal(0)
-    for index, band in enumerate(raw):
-        if not isinstance(band, dict) or "price" not in band:
-            raise PriceSheetError(f"{here}[{index}]: needs a price")
-        unknown = set(band) - {"price", "upto"}
-        if unknown:
-            raise PriceSheetError(f"{here}[{index}]: unknown key {sorted(unknown)[0]!r}")
-        price = _decimal(band["price"], f"{here}[{index}].price")
-        upto = band.get("upto")
-        last = index == len(raw) - 1
-        if last and upto is not None:
-            raise PriceSheetError(f"{here}[{index}]: the last tier must be open (no 'upto')")
-        if not last and upto is None:
-            raise PriceSheetError(f"{here}[{index}]: every tier but the last needs 'upto'")
-        bound = None if upto is None else _decimal(upto, f"{here}[{index}].upto")
-        if bound is not None and bound <= previous:
-            raise PriceSheetError(f"{here}[{index}].upto: must be above the previous bound")
-        previous = bound if bound is not None else previous
-        tiers.append(Tier(price=price, upto=bound))
-    return tuple(tiers)
-
-
-def _allowance(raw: Any, here: str) -> FreeAllowance:
-    if not isinstance(raw, dict):
-        raise PriceSheetError(f"{here}: must be a mapping")
-    unknown = set(raw) - {"always", "legacy", "pool", "description", "source"}
-    if unknown:
-        raise PriceSheetError(f"{here}: unknown key {sorted(unknown)[0]!r}")
-    pool = raw.get("pool")
-    return FreeAllowance(
-        always=_decimal(raw.get("always", 0), f"{here}.always"),
-        legacy=_decimal(raw.get("legacy", 0), f"{here}.legacy"),
-        pool=None if pool is None else str(pool),
-    )
-
-
-def _decimal(value: Any, here: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise PriceSheetError(f"{here}: must be a number")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise PriceSheetError(f"{here}: must be a number (got {value!r})") from None
-    if not number.is_finite() or number < 0:
-        raise PriceSheetError(f"{here}: must be a number >= 0 (got {value!r})")
-    return number
-
-
-def _date(value: Any, here: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise PriceSheetError(f"{here}: must be a date YYYY-MM-DD (got {value!r})") from None
 
 
 def _number(value: Decimal) -> int | str:

@@ -130,6 +130,9 @@ def _lambda_lines(functions: Iterable[LambdaFunction], ledger: _Ledger) -> list[
     provisioned = dict.fromkeys(ARCHITECTURES, zero)
     provisioned_duration = dict.fromkeys(ARCHITECTURES, zero)
     ephemeral = dict.fromkeys(ARCHITECTURES, zero)
+    # SnapStart: per GB of memory, the cached snapshot by the second and each restore.
+    snapshot_cache = zero
+    snapshot_restores = zero
     for function in functions:
         arch = function.architecture
         gb = dec(function.memory_mb) / MB_PER_GB
@@ -143,6 +146,8 @@ def _lambda_lines(functions: Iterable[LambdaFunction], ledger: _Ledger) -> list[
         provisioned[arch] += dec(pc.concurrency) * dec(pc.hours) * S_PER_HOUR * gb
         extra_storage_gb = max(zero, dec(function.ephemeral_storage_mb) - FREE_EPHEMERAL_MB) / MB_PER_GB
         ephemeral[arch] += extra_storage_gb * (on_demand_s + provisioned_s)
+        snapshot_cache += dec(function.snapstart.cached_hours) * S_PER_HOUR * gb
+        snapshot_restores += dec(function.snapstart.restores) * gb
         if not function.has_provisioned_concurrency:
             free_eligible_requests += function_requests
             free_eligible_duration[arch] += on_demand_s * gb
@@ -154,4 +159,6 @@ def _lambda_lines(functions: Iterable[LambdaFunction], ledger: _Ledger) -> list[
         lines.append(ledger.charge(f"lambda.provisioned_concurrency.{name}", provisioned[name]))
         lines.append(ledger.charge(f"lambda.provisioned_duration.{name}", provisioned_duration[name]))
         lines.append(ledger.charge(f"lambda.ephemeral_storage.{name}", ephemeral[name]))
+    lines.append(ledger.charge("lambda.snapstart_cache", snapshot_cache))
+    lines.append(ledger.charge("lambda.snapstart_restore", snapshot_restores))
     return lines

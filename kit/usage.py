@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from kit.errors import UsageFileError
+from kit.yaml_files import read_yaml, validate
 
 Architecture = Literal["x86_64", "arm64"]
 CognitoPlan = Literal["lite", "essentials", "plus"]
@@ -34,6 +34,14 @@ class ProvisionedConcurrency(_Section):
     duration_ms: Quantity = 0
 
 
+class SnapStart(_Section):
+    """SnapStart of one function (Python 3.12+): how long its published versions' snapshots
+    stay cached, and how many new environments are restored from them."""
+
+    cached_hours: Quantity = 0
+    restores: Quantity = 0
+
+
 class LambdaFunction(_Section):
     """One function's month: on-demand requests and their average duration, its size."""
 
@@ -44,6 +52,7 @@ class LambdaFunction(_Section):
     architecture: Architecture = "x86_64"
     ephemeral_storage_mb: Quantity = 0
     provisioned: ProvisionedConcurrency = ProvisionedConcurrency()
+    snapstart: SnapStart = SnapStart()
 
     @field_validator("memory_mb")
     @classmethod
@@ -201,15 +210,7 @@ def load_usage(path: Path) -> Usage:
     UsageFileError
         With one line per problem, each naming the key path (``lambda[0].memory_mb``).
     """
-    try:
-        text = path.read_text()
-    except OSError as error:
-        raise UsageFileError(f"usage file {path}: cannot read it ({error.strerror})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise UsageFileError(f"usage file {path}: not valid YAML ({error})") from None
-    return parse_usage(raw, str(path))
+    return parse_usage(read_yaml(path, UsageFileError, "usage file"), str(path))
 
 
 def parse_usage(raw: Any, source: str = "usage") -> Usage:
@@ -218,42 +219,4 @@ def parse_usage(raw: Any, source: str = "usage") -> Usage:
         return Usage()
     if not isinstance(raw, dict):
         raise UsageFileError(f"usage file {source}: the top level must be a mapping of services")
-    try:
-        return Usage.model_validate(raw)
-    except ValidationError as error:
-        problems = [_describe(item) for item in error.errors()]
-        raise UsageFileError(f"usage file {source}: " + "; ".join(problems)) from None
-
-
-def _describe(item: Any) -> str:
-    path = _key_path(item["loc"])
-    kind = item["type"]
-    value = item.get("input")
-    if kind == "extra_forbidden":
-        return f"{path}: unknown key"
-    if kind == "greater_than_equal":
-        return f"{path}: must not be negative (got {value!r})"
-    if kind in ("float_type", "float_parsing", "finite_number", "int_type"):
-        return f"{path}: must be a number (got {value!r})"
-    if kind == "string_type":
-        return f"{path}: must be a string (got {value!r})"
-    if kind == "literal_error":
-        expected = item.get("ctx", {}).get("expected", "")
-        return f"{path}: unknown value {value!r} (expected {expected})"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"{path}: must be a mapping (got {value!r})"
-    if kind == "list_type":
-        return f"{path}: must be a list (got {value!r})"
-    if kind == "value_error":
-        return f"{path}: {item.get('ctx', {}).get('error', item['msg'])}"
-    return f"{path}: {item['msg']}"
-
-
-def _key_path(loc: tuple[Any, ...]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "(top level)"
+    return validate(Usage, raw, f"usage file {source}", UsageFileError)

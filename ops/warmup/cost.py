@@ -18,9 +18,9 @@ from typing import Any
 
 from infra.model import Stack
 
+from kit.usage import LambdaFunction, ProvisionedConcurrency, SchedulerUsage, SnapStart, Usage
 from ops.cost.price_sheet import PriceSheet
 from ops.cost.pricing import price_usage
-from ops.cost.usage import LambdaFunction, ProvisionedConcurrency, SchedulerUsage, Usage
 from ops.warmup.desired import HOLD_MS
 from ops.warmup.policy import FunctionPolicy, Policy, Window
 
@@ -45,9 +45,16 @@ def usage_of(policy: FunctionPolicy, stack: Stack, method: str | None = None) ->
     function = stack.function(policy.function)
     hours = window_hours_per_month(policy.windows)
     if (method or policy.method) == "snapstart":
-        # Its charges (snapshot cache, restores) have no usage field in ops.cost yet: see
-        # snapstart_cost, which `ops warmup plan` shows.
-        return Usage.model_validate({})
+        # The live version's snapshot cached all month; one restore per environment per
+        # window hour (the same assumption as snapstart_cost).
+        restores = RESTORES_PER_ENVIRONMENT_HOUR * policy.concurrency * hours
+        lam = LambdaFunction(
+            name=function.name,
+            memory_mb=function.memory_mb,
+            architecture=function.architecture,
+            snapstart=SnapStart(cached_hours=float(HOURS_PER_MONTH), restores=float(restores)),
+        )
+        return Usage.model_validate({"lambda": [lam.model_dump()]})
     if (method or policy.method) == "ping":
         pings = hours * 60 / policy.interval_minutes * policy.concurrency
         duration = HOLD_MS if policy.concurrency > 1 else PING_MS
@@ -111,12 +118,14 @@ def _price(usage: Usage, sheet: PriceSheet) -> Decimal:
 
 def snapstart_cost(policy: FunctionPolicy, stack: Stack, sheet: PriceSheet) -> tuple[Decimal, Decimal, Decimal]:
     """(monthly cost, restores assumed, cache-only cost) of SnapStart for ``policy``'s function:
-    the live version's snapshot cached all month, and one restore per environment per window hour."""
-    memory_gb = Decimal(stack.function(policy.function).memory_mb) / 1024
-    cache = memory_gb * HOURS_PER_MONTH * 3600 * sheet.meter(SNAPSTART_CACHE).tiers[0].price
-    restores = RESTORES_PER_ENVIRONMENT_HOUR * policy.concurrency * window_hours_per_month(policy.windows)
-    restore = restores * memory_gb * sheet.meter(SNAPSTART_RESTORE).tiers[0].price
-    return (cache + restore).quantize(Decimal("0.01")), restores, cache
+    the live version's snapshot cached all month, and one restore per environment per window
+    hour. The cost is the pricing engine's bill of :func:`usage_of` (one engine for plans and
+    projections)."""
+    usage = usage_of(policy, stack, "snapstart")
+    (function,) = usage.lambda_
+    memory_gb = Decimal(function.memory_mb) / 1024
+    cache = memory_gb * Decimal(function.snapstart.cached_hours) * 3600 * sheet.meter(SNAPSTART_CACHE).tiers[0].price
+    return _price(usage, sheet).quantize(Decimal("0.01")), Decimal(function.snapstart.restores), cache
 
 
 def policy_costs(policy: Policy, stack: Stack, sheet: PriceSheet) -> list[FunctionCost]:

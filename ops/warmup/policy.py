@@ -9,13 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from infra.model import Stack
 from infra.template.functions import snapstart_problems
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from kit.yaml_files import problems as described
+from kit.yaml_files import read_yaml
 from ops.warmup.cron import Cron, CronError, parse
 
 Method = Literal["ping", "provisioned", "snapstart"]
@@ -98,87 +109,125 @@ class Policy:
         return next((f for f in self.functions if f.function == name), None)
 
 
-def _window(raw: Any, where: str, method: Method, problems: list[str]) -> Window | None:
-    if raw == "always":
-        return Window(cron=None)
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: a window is 'always' or {{cron: ..., timezone: ...}}")
-        return None
-    unknown = set(raw) - {"cron", "timezone"}
-    if unknown:
-        problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    timezone = raw.get("timezone", "UTC")
-    try:
-        ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"{where}.timezone: {timezone!r} is not an IANA time zone (e.g. Europe/Berlin)")
-        return None
-    text = raw.get("cron")
-    if not isinstance(text, str):
-        problems.append(f'{where}.cron: required, e.g. "cron(* 8-19 ? * MON-FRI *)"')
-        return None
-    try:
-        cron = parse(text)
-    except CronError as error:
-        problems.append(f"{where}.cron: {error}")
-        return None
-    if cron.fields[0] != "*":
-        problems.append(f"{where}.cron: a window is made of whole hours, so its minutes field must be '*'")
-        return None
-    return Window(cron=cron, timezone=str(timezone))
+def _empty_is_none(value: Any) -> Any:
+    return {} if value is None else value
 
 
-def _function(name: str, raw: Any, stack: Stack, problems: list[str]) -> FunctionPolicy | None:
+def _always_is_a_window(value: Any) -> Any:
+    # A window is written as the word `always` or as {cron, timezone}.
+    return {"always": True} if value == "always" else value
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WindowEntry(_Entry):
+    """A window as written: ``always``, or every hour ``cron`` matches in ``timezone``."""
+
+    always: bool = False
+    cron: Annotated[str, Strict()] | None = None
+    timezone: Annotated[str, Strict()] = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)") from None
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _whole_hours(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            cron = parse(value)
+        except CronError as error:
+            raise ValueError(str(error)) from None
+        if cron.fields[0] != "*":
+            raise ValueError("a window is made of whole hours, so its minutes field must be '*'")
+        return value
+
+    @model_validator(mode="after")
+    def _cron_or_always(self) -> WindowEntry:
+        if not self.always and self.cron is None:
+            raise ValueError('give cron (e.g. "cron(* 8-19 ? * MON-FRI *)") and timezone, or write always')
+        return self
+
+    def window(self) -> Window:
+        return Window(cron=None) if self.always else Window(cron=parse(self.cron or ""), timezone=self.timezone)
+
+
+Windows = Annotated[list[Annotated[WindowEntry, BeforeValidator(_always_is_a_window)]], Field(min_length=1)]
+
+
+class FunctionEntry(_Entry):
+    """One function's entry as written."""
+
+    method: Method
+    concurrency: Annotated[int, Strict(), Field(ge=1)] = 1
+    interval_minutes: Annotated[
+        int,
+        Strict(),
+        Field(ge=1, le=14, description="Lambda recycles idle environments after a few minutes"),
+    ] = 5
+    # Required for ping and provisioned (keeping environments warm costs money: say when);
+    # snapstart is always on, so it takes none.
+    windows: (
+        Annotated[list[Annotated[WindowEntry, BeforeValidator(_always_is_a_window)]], Field(min_length=1)] | None
+    ) = None
+
+
+class PolicyFile(_Entry):
+    """The whole of ``warmup.yaml``."""
+
+    functions: Annotated[
+        dict[str, Annotated[FunctionEntry, BeforeValidator(_empty_is_none)]], BeforeValidator(_empty_is_none)
+    ] = {}
+
+
+def _unknown_functions(names: Any, stack: Stack) -> list[str]:
+    known = [f.name for f in stack.functions]
+    return [
+        f"functions.{name}: no function {name!r} in the stack (known: {', '.join(known)})"
+        for name in names
+        if name not in known
+    ]
+
+
+def _function(name: str, entry: FunctionEntry, stack: Stack, problems: list[str]) -> FunctionPolicy | None:
+    """``entry`` checked against the stack model and across its windows."""
     where = f"functions.{name}"
     known = {f.name: f for f in stack.functions}
-    if name not in known:
-        problems.append(f"{where}: no function {name!r} in the stack (known: {', '.join(known)})")
+    if entry.method == "snapstart":
+        return _snapstart(name, entry, known[name], where, problems)
+    if entry.windows is None:
+        problems.append(f"{where}.windows: give at least one window ('always' or cron + timezone)")
         return None
-    if not isinstance(raw, dict):
-        problems.append(f"{where}: expected method, concurrency and windows")
-        return None
-    unknown = set(raw) - {"method", "concurrency", "windows", "interval_minutes"}
-    if unknown:
-        problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-    method = raw.get("method")
-    if method not in METHODS:
-        problems.append(f"{where}.method: {method!r} must be 'ping', 'provisioned' or 'snapstart'")
-        return None
-    if method == "snapstart":
-        return _snapstart(name, raw, known[name], where, problems)
-    concurrency = raw.get("concurrency", 1)
+    before = len(problems)
     limit = known[name].reserved_concurrency or ACCOUNT_CONCURRENCY
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        problems.append(f"{where}.concurrency: {concurrency!r} must be a whole number of at least 1")
-        return None
-    if concurrency > limit:
-        problems.append(f"{where}.concurrency: {concurrency} is above the function's limit of {limit}")
-    if method == "ping" and concurrency > MAX_PING_CONCURRENCY:
+    if entry.concurrency > limit:
+        problems.append(f"{where}.concurrency: {entry.concurrency} is above the function's limit of {limit}")
+    if entry.method == "ping" and entry.concurrency > MAX_PING_CONCURRENCY:
         problems.append(
             f"{where}.concurrency: pings keep at most {MAX_PING_CONCURRENCY} environments warm; use method: provisioned"
         )
-    interval = raw.get("interval_minutes", 5)
-    if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= 14:
-        problems.append(
-            f"{where}.interval_minutes: {interval!r} must be 1-14 (Lambda recycles idle "
-            "environments after a few minutes)"
-        )
-    windows_raw = raw.get("windows")
-    if not isinstance(windows_raw, list) or not windows_raw:
-        problems.append(f"{where}.windows: give at least one window ('always' or cron + timezone)")
+    windows = [w.window() for w in entry.windows]
+    for i, first in enumerate(windows):
+        for later in windows[i + 1 :]:
+            if first.utc_hours() & later.utc_hours():
+                problems.append(f"{where}.windows: {first.describe()!r} and {later.describe()!r} overlap")
+    if len(problems) != before:
         return None
-    windows = [_window(w, f"{where}.windows[{i}]", method, problems) for i, w in enumerate(windows_raw)]
-    valid = [w for w in windows if w is not None]
-    for i, first in enumerate(valid):
-        for j in range(i + 1, len(valid)):
-            if first.utc_hours() & valid[j].utc_hours():
-                problems.append(f"{where}.windows: {first.describe()!r} and {valid[j].describe()!r} overlap")
-    if len(valid) != len(windows):
-        return None
-    return FunctionPolicy(name, method, concurrency, tuple(valid), interval)
+    return FunctionPolicy(name, entry.method, entry.concurrency, tuple(windows), entry.interval_minutes)
 
 
-def _snapstart(name: str, raw: dict[str, Any], function: Any, where: str, problems: list[str]) -> FunctionPolicy | None:
+def _snapstart(
+    name: str, entry: FunctionEntry, function: Any, where: str, problems: list[str]
+) -> FunctionPolicy | None:
     """SnapStart is on for every published version, all the time: no windows, no count. What
     Lambda refuses is refused here (runtime before 3.12, ephemeral storage over 512 MB;
     provisioned concurrency on the same function is another method, so one entry cannot ask
@@ -186,12 +235,12 @@ def _snapstart(name: str, raw: dict[str, Any], function: Any, where: str, proble
     before = len(problems)
     for problem in snapstart_problems(function):
         problems.append(f"{where}.method: {problem}")
-    if raw.get("concurrency", 1) != 1 or "interval_minutes" in raw:
+    if entry.concurrency != 1 or "interval_minutes" in entry.model_fields_set:
         problems.append(
             f"{where}: snapstart takes no concurrency or interval_minutes (every new environment "
             "is restored from the snapshot; SnapStart cannot be combined with provisioned concurrency)"
         )
-    if raw.get("windows", ["always"]) != ["always"]:
+    if entry.windows is not None and [w.always for w in entry.windows] != [True]:
         problems.append(f"{where}.windows: snapstart is on for every published version: use [always] or leave it out")
     if len(problems) != before:
         return None
@@ -199,18 +248,26 @@ def _snapstart(name: str, raw: dict[str, Any], function: Any, where: str, proble
 
 
 def parse_policy(data: Any, stack: Stack, source: str = "") -> Policy:
-    """Validate a loaded policy document against ``stack``; PolicyError listing every problem."""
-    problems: list[str] = []
+    """Validate a loaded policy document against ``stack``; PolicyError listing every problem,
+    each with its key path (``functions.chat.windows[0].timezone``)."""
     if data is None:
         data = {"functions": {}}
-    if not isinstance(data, dict) or not isinstance(data.get("functions", {}), dict):
+    if not isinstance(data, dict):
         raise PolicyError(["the policy must be a mapping with a 'functions' mapping"])
-    unknown = set(data) - {"functions"}
-    if unknown:
-        problems.append(f"unknown top-level key(s) {', '.join(sorted(unknown))}")
-    functions = [_function(str(name), raw, stack, problems) for name, raw in (data.get("functions") or {}).items()]
-    if problems:
-        raise PolicyError(problems)
+    # Names first, so a misspelt function is reported with every other problem of the file.
+    named = data.get("functions")
+    found = _unknown_functions(named if isinstance(named, dict) else {}, stack)
+    try:
+        document = PolicyFile.model_validate(data)
+    except ValidationError as failure:
+        raise PolicyError(found + described(failure)) from None
+    functions = [
+        _function(name, entry, stack, found)
+        for name, entry in document.functions.items()
+        if name in {f.name for f in stack.functions}
+    ]
+    if found:
+        raise PolicyError(found)
     return Policy(tuple(f for f in functions if f is not None), source)
 
 
@@ -219,7 +276,7 @@ def load_policy(path: Path, stack: Stack) -> Policy:
     if not path.exists():
         raise PolicyError([f"{path} does not exist: write one (see docs/warmup.md) or pass --policy FILE"])
     try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as error:
-        raise PolicyError([f"{path} is not valid YAML: {error}"]) from error
+        data = read_yaml(path, ValueError, "warm-up policy")
+    except ValueError as error:
+        raise PolicyError([str(error)]) from None
     return parse_policy(data, stack, str(path))

@@ -60,10 +60,16 @@ def test_a_stage_function_override_merges_with_the_default_one(raw: dict[str, An
     [
         (lambda d: d["checks"]["rest_latency_p90"].update(period=45), "not 10, 20, 30 or a multiple of 60"),
         (lambda d: d["checks"]["rest_latency_p90"].update(datapoints_to_alarm=9), "exceeds evaluation_periods"),
-        (lambda d: d["checks"]["rest_latency_p90"].update(treat_missing_data="zero"), "is not one of"),
+        (
+            lambda d: d["checks"]["rest_latency_p90"].update(treat_missing_data="zero"),
+            "treat_missing_data: unknown value 'zero'",
+        ),
         (lambda d: d["checks"]["rest_latency_p90"].update(warning=9, critical=3), "above the critical one"),
-        (lambda d: d["checks"]["rest_latency_p90"].update(critical="high"), "expected a number"),
-        (lambda d: d["checks"]["rest_latency_p90"].update(trheshold=3), "unknown setting"),
+        (
+            lambda d: d["checks"]["rest_latency_p90"].update(critical="high"),
+            "rest_latency_p90.critical: must be a number",
+        ),
+        (lambda d: d["checks"]["rest_latency_p90"].update(trheshold=3), "rest_latency_p90.trheshold: unknown key"),
         (
             lambda d: d["checks"]["rest_latency_p90"].update(period=3600, evaluation_periods=30, datapoints_to_alarm=2),
             "one-day",
@@ -71,7 +77,7 @@ def test_a_stage_function_override_merges_with_the_default_one(raw: dict[str, An
         (lambda d: d["checks"].pop("sns_delivery_failures"), "no settings for sns_delivery_failures"),
         (lambda d: d["stages"]["prod"]["checks"].update(nope={"critical": 1}), "unknown check"),
         (lambda d: d["functions"].update(chat={"rest_5xx_rate": {"critical": 1}}), "not a per-function check"),
-        (lambda d: d.update(extra=1), "unknown top-level key"),
+        (lambda d: d.update(extra=1), "extra: unknown key"),
     ],
 )
 def test_each_mistake_is_named(raw: dict[str, Any], change: Any, message: str) -> None:
@@ -79,6 +85,32 @@ def test_each_mistake_is_named(raw: dict[str, Any], change: Any, message: str) -
     change(document)
     with pytest.raises(ThresholdsError, match=message):
         parse_thresholds(document, "prod")
+
+
+def test_every_mistake_of_a_file_is_named_at_once(raw: dict[str, Any]) -> None:
+    document = copy.deepcopy(raw)
+    document["checks"]["rest_latency_p90"].update(period=45, critical="high")
+    document["stages"]["prod"]["checks"]["nope"] = {"critical": 1}
+    document["checks"]["lambda_error_rate"].update(datapoints_to_alarm=9)
+    with pytest.raises(ThresholdsError) as raised:
+        parse_thresholds(document, "prod", "thresholds.yaml")
+    message = str(raised.value)
+    assert message.startswith("thresholds.yaml: ")
+    # Type errors come first (the file's shape); then names and windows, all in one message.
+    assert "checks.rest_latency_p90.critical: must be a number" in message
+
+
+def test_names_and_windows_are_named_at_once(raw: dict[str, Any]) -> None:
+    document = copy.deepcopy(raw)
+    document["checks"]["rest_latency_p90"].update(period=45)
+    document["stages"]["prod"]["checks"]["nope"] = {"critical": 1}
+    document["checks"]["lambda_error_rate"].update(datapoints_to_alarm=9)
+    with pytest.raises(ThresholdsError) as raised:
+        parse_thresholds(document, "prod", "thresholds.yaml")
+    message = str(raised.value)
+    assert "stages.prod.checks.nope: unknown check" in message
+    assert "checks.rest_latency_p90.period: 45 s is not 10, 20, 30 or a multiple of 60" in message
+    assert "checks.lambda_error_rate: datapoints_to_alarm (9) exceeds evaluation_periods" in message
 
 
 def test_a_broken_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -128,4 +128,4 @@ def test_a_broken_price_sheet_is_reported(runner, usage_file, tmp_path):
     result = run(runner, "estimate", "--usage", str(usage_file(MOBILE)), "--prices", str(sheet))
 
     assert result.exit_code == 2
-    assert "missing 'currency'" in result.stderr
+    assert "currency: missing" in result.stderr

@@ -168,3 +168,15 @@ def test_default_512_mb_of_ephemeral_storage_is_free(price):
     )
 
     assert all("ephemeral" not in ln.item for ln in bill.services["lambda"].lines)
+
+
+def test_snapstart_cache_and_restores(price):
+    # 1,024 MB cached all month: 730 h x 3,600 s x 1 GB = 2,628,000 GB-s x $0.0000015046 = $3.95;
+    # 1,000 restores x 1 GB x $0.0001397998 = $0.14. No free tier for either.
+    bill = price(
+        {"lambda": [{"name": "chat", "memory_mb": 1024, "snapstart": {"cached_hours": 730, "restores": 1000}}]}
+    )
+
+    assert line(bill, "lambda", "SnapStart snapshot cache").cost == Decimal("3.95")
+    assert line(bill, "lambda", "SnapStart restore").cost == Decimal("0.14")
+    assert bill.total == Decimal("4.09")

@@ -96,8 +96,8 @@ def broken(mutate):
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda raw: raw.pop("effective_date"), "missing 'effective_date'"),
-        (lambda raw: raw["meters"]["lambda.requests"].pop("source"), "meters.lambda.requests: missing 'source'"),
+        (lambda raw: raw.pop("effective_date"), "effective_date: missing"),
+        (lambda raw: raw["meters"]["lambda.requests"].pop("source"), "meters.lambda.requests.source: missing"),
         (
             lambda raw: raw["meters"]["s3.storage_gb"]["tiers"][1].update(upto=100),
             "meters.s3.storage_gb.tiers[1].upto: must be above the previous bound",
@@ -112,7 +112,7 @@ def broken(mutate):
         ),
         (
             lambda raw: raw["meters"]["lambda.duration.arm64"]["free"].update(pool="nope"),
-            "meters.lambda.duration.arm64.free: unknown pool 'nope'",
+            "meters.lambda.duration.arm64.free.pool: unknown pool 'nope'",
         ),
         (
             lambda raw: raw["meters"]["sns.publishes"].update(effective_date="soon"),
@@ -125,6 +125,20 @@ def test_a_malformed_sheet_is_refused_with_the_place_named(mutate, message):
         parse_price_sheet(broken(mutate))
 
     assert message in str(caught.value)
+
+
+def test_every_problem_of_a_sheet_is_named_at_once():
+    def two_mistakes(raw):
+        raw["meters"]["lambda.requests"].pop("source")
+        raw["meters"]["sns.publishes"].update(effective_date="soon", display_per=0)
+
+    with pytest.raises(PriceSheetError) as caught:
+        parse_price_sheet(broken(two_mistakes))
+
+    message = str(caught.value)
+    assert "meters.lambda.requests.source: missing" in message
+    assert "meters.sns.publishes.effective_date: must be a date" in message
+    assert "meters.sns.publishes.display_per: must be at least 1" in message
 
 
 def test_missing_meter_is_named(sheet):

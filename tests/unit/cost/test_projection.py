@@ -293,6 +293,23 @@ def test_cli_adds_the_warmup_policy_to_every_tier(runner, export, tmp_path):
     assert canary_only["quantity"] == pytest.approx(43_800)
 
 
+def test_cli_projects_a_snapstart_policy_with_its_cache_and_restores(runner, export, tmp_path):
+    policy = tmp_path / "snapstart.yaml"
+    policy.write_text("functions:\n  chat: {method: snapstart}\n")
+
+    result = runner.invoke(
+        app, ["project", "--metrics", str(export), "-f", "json", "--free-tier", "none", "--warmup-policy", str(policy)]
+    )
+
+    assert result.exit_code == 0, result.stderr
+    for tier in json.loads(result.stdout)["tiers"]:
+        lines = {line["item"]: line for line in tier["services"]["lambda"]["lines"]}
+        # The chat function's memory cached all month, one restore an hour.
+        gb = STACK.function("chat").memory_mb / 1024
+        assert lines["SnapStart snapshot cache"]["quantity"] == pytest.approx(730 * 3600 * gb)
+        assert lines["SnapStart restore"]["quantity"] == pytest.approx(730 * gb)
+
+
 def test_cli_reports_an_invalid_warmup_policy(runner, export, tmp_path):
     policy = tmp_path / "policy.yaml"
     policy.write_text("functions:\n  nosuchfunction: {method: ping, windows: [always]}\n")

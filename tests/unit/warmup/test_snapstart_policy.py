@@ -4,7 +4,7 @@ prices it beside pings and provisioned concurrency."""
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from infra import STACK
@@ -71,9 +71,12 @@ def test_plan_prices_the_three_methods_with_the_break_even() -> None:
     cache = memory_gb * 730 * 3600 * Decimal("0.0000015046")
     restores = Decimal(2 * 730)  # 2 environments, one restore each per hour
     assert cost.snapstart_restores == restores
-    assert cost.snapstart_cost == (cache + restores * memory_gb * Decimal("0.0001397998")).quantize(Decimal("0.01"))
+    # A bill rounds each line to the cent: the cache and the restores are two lines.
+    cent = Decimal("0.01")
+    lines = [cache, restores * memory_gb * Decimal("0.0001397998")]
+    assert cost.snapstart_cost == sum(line.quantize(cent, rounding=ROUND_HALF_UP) for line in lines)
     # 1 GB, always: cache 730 x 3600 x $0.0000015046 = $3.95; 1,460 restores x $0.00014 = $0.20
-    assert cost.snapstart_cost == Decimal("4.16")
+    assert cost.snapstart_cost == Decimal("4.15")
     assert cost.cost == cost.provisioned_cost
     break_even = (min(cost.ping_cost, cost.provisioned_cost) - cache) / (memory_gb * Decimal("0.0001397998"))
     assert cost.snapstart_break_even_restores == max(Decimal(0), break_even).quantize(Decimal(1))
