@@ -20,8 +20,8 @@ demo: $(STAMP)
 	$(BIN)/ops demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check platform ops dashboards alarms kit tests
-	$(BIN)/ruff format --check platform ops dashboards alarms kit tests
+	$(BIN)/ruff check platform ops dashboards alarms kit tests examples
+	$(BIN)/ruff format --check platform ops dashboards alarms kit tests examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -45,13 +45,20 @@ def for_stage(alarm_set: AlarmSet, stack: Stack, stage: str) -> AlarmSet:
     if profile.alarm_metric_budget is not None:
         alarms = within_budget(alarms, profile.alarm_metric_budget)
     names = {a.name for a in alarms}
-    composites: tuple[CompositeSpec, ...] = ()
+    composites: list[CompositeSpec] = []
     if profile.composite_alarm:
-        composites = tuple(
-            replace(c, children=tuple(n for n in c.children if n in names))
-            for c in alarm_set.composites
-            if any(n in names for n in c.children)
-        )
+        # Parts come before the composite over them, and ServiceHealth before the composite it
+        # suppresses: one pass keeps each composite whose children were kept.
+        for composite in alarm_set.composites:
+            children = tuple(n for n in composite.children if n in names)
+            if not children:
+                continue
+            suppressor = composite.suppressor if composite.suppressor in names else None
+            composites.append(replace(composite, children=children, suppressor=suppressor))
+            names.add(composite.name)
     return AlarmSet(
-        alarms=alarms, composites=composites, topic_arn=alarm_set.topic_arn, email_topic_arn=alarm_set.email_topic_arn
+        alarms=alarms,
+        composites=tuple(composites),
+        topic_arn=alarm_set.topic_arn,
+        email_topic_arn=alarm_set.email_topic_arn,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infra.model import Stack
 
-from alarms.composite import service_health
+from alarms.composite import composites
 from alarms.config import Thresholds, load_thresholds
 from alarms.rules import RuleContext, build_alarm_specs
 from alarms.spec import AlarmSet
@@ -18,7 +18,7 @@ def build_alarms(
     target: Target | None = None,
     thresholds: Thresholds | None = None,
 ) -> AlarmSet:
-    """The metric alarms and the composite ServiceHealth alarm of ``stack`` in ``stage``.
+    """The metric alarms and the composites (ServiceHealth, Warnings) of ``stack`` in ``stage``.
 
     ``target`` defaults to the CloudFormation template's view of the names, ``thresholds`` to the
     packaged config of ``stage``.
@@ -29,7 +29,7 @@ def build_alarms(
     alarms = build_alarm_specs(ctx)
     return AlarmSet(
         alarms=tuple(alarms),
-        composites=tuple(service_health(ctx, alarms)),
+        composites=tuple(composites(ctx, alarms)),
         topic_arn=target.alarm_topic_arn,
         email_topic_arn=target.email_topic_arn if ctx.alarm_path_route == "alarm_path" else None,
     )

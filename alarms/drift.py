@@ -27,6 +27,9 @@ COMPARED = (
     "TreatMissingData",
     "EvaluateLowSampleCountPercentile",
     "AlarmRule",
+    "ActionsSuppressor",
+    "ActionsSuppressorWaitPeriod",
+    "ActionsSuppressorExtensionPeriod",
 )
 
 

@@ -41,9 +41,9 @@ def _query(query: Query) -> dict[str, Any]:
 
 def alarm_actions(spec: AlarmSpec, topic_arn: str, email_topic_arn: str | None = None) -> list[str]:
     """Where ``spec`` notifies on ALARM and on OK (``AlarmSpec.route``): nowhere for a child of
-    ServiceHealth (the composite speaks for it), the email topic for the alarm path's own
+    ServiceHealth or Warnings (the composite speaks for it), the email topic for the alarm path's own
     alarms (when there is one), the alarm topic otherwise."""
-    if spec.route == "composite":
+    if spec.route in ("composite", "warnings"):
         return []
     if spec.route == "alarm_path" and email_topic_arn:
         return [email_topic_arn]
@@ -88,15 +88,26 @@ def metric_alarm_args(spec: AlarmSpec, topic_arn: str, email_topic_arn: str | No
 
 
 def composite_alarm_args(spec: CompositeSpec, topic_arn: str) -> dict[str, Any]:
-    """``PutCompositeAlarm`` arguments of ``spec``."""
-    return {
+    """``PutCompositeAlarm`` arguments of ``spec`` (a part of a bigger tree notifies nobody;
+    its top does), with its actions suppressor when it has one."""
+    actions = [topic_arn] if spec.notifies else []
+    args: dict[str, Any] = {
         "AlarmName": spec.name,
         "AlarmDescription": spec.description(),
         "ActionsEnabled": True,
-        "AlarmActions": [topic_arn],
-        "OKActions": [topic_arn],
+        "AlarmActions": actions,
+        "OKActions": list(actions),
         "AlarmRule": spec.rule,
     }
+    if spec.suppressor:
+        args.update(
+            {
+                "ActionsSuppressor": spec.suppressor,
+                "ActionsSuppressorWaitPeriod": spec.suppressor_wait_s,
+                "ActionsSuppressorExtensionPeriod": spec.suppressor_extension_s,
+            }
+        )
+    return args
 
 
 def sub_placeholders(value: Any) -> Any:
@@ -129,8 +140,11 @@ def cloudformation_resources(alarm_set: AlarmSet) -> dict[str, Any]:
         by_name[composite.name] = logical_id(composite.slug)
         out[by_name[composite.name]] = {
             "Type": "AWS::CloudWatch::CompositeAlarm",
-            # The rule names its children, which must exist first.
-            "DependsOn": sorted(by_name[child] for child in composite.children),
+            # The rule names its children, which must exist first (and so must its suppressor).
+            "DependsOn": sorted(
+                {by_name[child] for child in composite.children}
+                | ({by_name[composite.suppressor]} if composite.suppressor else set())
+            ),
             "Properties": sub_placeholders(composite_alarm_args(composite, alarm_set.topic_arn)),
         }
     return out

@@ -24,10 +24,12 @@ Severity = Literal["warning", "critical"]
 # Where an alarm's ALARM/OK notifications go:
 #   composite   nowhere itself: it is a child of ServiceHealth, which notifies once per incident
 #               and lists the children that triggered it (critical alarms);
-#   topic       the alarm topic, through the notifier (warnings: one heads-up each);
+#   warnings    nowhere itself: it is a child of the Warnings composite, which notifies the
+#               alarm topic unless ServiceHealth (its actions suppressor) is paging already;
+#   topic       the alarm topic, through the notifier (a stack without composites);
 #   alarm_path  the email topic directly, bypassing the notifier, for alarms about the alarm path
 #               itself (a broken notifier cannot deliver the news that it is broken).
-Route = Literal["composite", "topic", "alarm_path"]
+Route = Literal["composite", "warnings", "topic", "alarm_path"]
 Comparison = Literal[
     "GreaterThanOrEqualToThreshold",
     "GreaterThanThreshold",
@@ -124,7 +126,13 @@ class AlarmSpec:
 
 @dataclass(frozen=True)
 class CompositeSpec:
-    """A composite alarm: ALARM when any of its children is."""
+    """A composite alarm: ALARM when any of its children is.
+
+    ``suppressor`` (an alarm name) holds back its actions while that alarm is in ALARM, as
+    CloudWatch's ``ActionsSuppressor`` does: a change waits up to ``suppressor_wait_s`` for the
+    suppressor to fire, and changes within ``suppressor_extension_s`` after the suppressor left
+    ALARM are suppressed too. ``notifies`` False: a part of a bigger tree, whose top notifies.
+    """
 
     name: str
     slug: str
@@ -134,6 +142,11 @@ class CompositeSpec:
     runbook: str
     dashboard: str
     children: tuple[str, ...]
+    severity: Severity = "critical"
+    suppressor: str | None = None
+    suppressor_wait_s: int = 0
+    suppressor_extension_s: int = 0
+    notifies: bool = True
 
     @property
     def rule(self) -> str:
@@ -143,7 +156,8 @@ class CompositeSpec:
     @property
     def summary(self) -> str:
         """The first line of the description."""
-        return f"[CRITICAL] {self.resource}: any of {len(self.children)} critical alarms is in ALARM"
+        count = len(self.children)
+        return f"[{self.severity.upper()}] {self.resource}: any of {count} {self.severity} alarms is in ALARM"
 
     def description(self) -> str:
         """The AlarmDescription, in the same layout as a metric alarm's."""

@@ -149,7 +149,7 @@ def levels(
     route: Route | None = None,
 ) -> list[AlarmSpec]:
     """One alarm per enabled level of ``check`` (warning, critical). ``route`` defaults to
-    the level's: critical alarms feed ServiceHealth, warnings notify the topic themselves."""
+    the level's: critical alarms feed ServiceHealth, warnings the Warnings composite."""
     if metric is not None:
         metric = metric.with_period(check.period)
     queries = tuple(
@@ -184,7 +184,7 @@ def levels(
                 queries=queries,
                 log_group=where.log_group,
                 function=where.function,
-                route=route or ("composite" if severity == "critical" else "topic"),
+                route=route or ("composite" if severity == "critical" else "warnings"),
             )
         )
     return out

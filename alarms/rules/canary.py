@@ -1,9 +1,11 @@
 """Outage detection at any traffic level: the canary function probes the REST API
 (``GET /health``) and the WebSocket API (a connect) every minute and records 1 or 0 per probe.
 
-A failed probe breaches, and so does no record at all (``treat_missing_data: breaching``): if
-the canary cannot run or cannot report, nobody can tell the platform works, which is itself an
-outage of the alarm path.
+A failed probe breaches: an outage is the canary recording 0, whatever the traffic. A minute
+without a record does not (``treat_missing_data: notBreaching``): a run delayed by a cold start
+or a slow machine is no evidence of an outage, and a fresh stack must not page before the
+canary's first run. A canary that cannot run is seen by its own error and throttle alarms
+(``canary-lambda-*``, children of ServiceHealth like these).
 """
 
 from __future__ import annotations

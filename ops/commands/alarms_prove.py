@@ -112,7 +112,7 @@ def report(results: list[Result], scenarios: list[Scenario], output_format: str)
         table.add_row(
             result.scenario,
             verdict,
-            f"{scenario.fault or '-'}{' ' + scenario.function if scenario.function else ''}",
+            " + ".join(f"{kind}{' ' + function if function else ''}" for kind, function in scenario.faults) or "-",
             scenario.traffic,
             fired or "-",
             "-" if result.recovered_minutes is None else f"{result.recovered_minutes:g}",

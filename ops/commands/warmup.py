@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -69,12 +70,8 @@ def _session(
     from infra import STACK
 
     from ops.warmup.desired import Place
-    from ops.warmup.policy import PolicyError, load_policy
 
-    try:
-        policy = load_policy(policy_path, STACK)
-    except PolicyError as error:  # before any AWS call: nothing is applied
-        raise BadInput(f"{policy_path} is not a valid warm-up policy; nothing was applied:", *error.problems) from None
+    policy = _load_policy(policy_path)
     aws = connect(region=region, endpoint_url=endpoint_url, profile=profile, info_file=info_file)
     account = aws.client("sts").get_caller_identity()["Account"]
     functions = (aws.info or {}).get("functions") if info_file is not None else None
@@ -166,7 +163,27 @@ def plan_command(
     scheduler_role_arn: RoleOption = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Show what `apply` would change, with the reason, and what the policy costs a month."""
+    """Show what `apply` would change, with the reason, and what the policy costs a month.
+
+    The cost needs no AWS: without an account (no region or no credentials) and without
+    ``--endpoint-url`` / ``--info-file``, it is printed alone with a note on what the change
+    list needs, and the command exits 0."""
+    from infra import STACK
+
+    from ops.cost.price_sheet import load_price_sheet
+    from ops.warmup.cost import policy_costs
+
+    offline = _offline_reason(region, endpoint_url, profile, info_file)
+    if offline is not None:
+        loaded = _load_policy(policy)
+        costs = [c.to_dict() for c in policy_costs(loaded, STACK, load_price_sheet())]
+        note = (
+            f"no change list: {offline}. It compares the policy with an AWS account (--profile, --region) "
+            "or the local twin (--info-file FILE from `ops local up --info-file FILE`, or --endpoint-url URL)"
+        )
+        typer.echo(note, err=True)  # a note: stdout stays the result
+        emit({"changes": None, "changes_note": note, "costs": costs}, fmt, human=lambda: _costs_view(costs))
+        return
     session = _session(
         policy,
         stage,
@@ -176,11 +193,6 @@ def plan_command(
         profile=profile,
         info_file=info_file,
     )
-    from infra import STACK
-
-    from ops.cost.price_sheet import load_price_sheet
-    from ops.warmup.cost import policy_costs
-
     changes = _changes(session)
     costs = [c.to_dict() for c in policy_costs(session.policy, STACK, load_price_sheet())]
     emit(
@@ -188,6 +200,34 @@ def plan_command(
         fmt,
         human=lambda: [_changes_view(changes), *_costs_view(costs)],
     )
+
+
+def _offline_reason(
+    region: str | None, endpoint_url: str | None, profile: str | None, info_file: Path | None
+) -> str | None:
+    """Why no AWS can be asked (no region, no credentials), or None when one can, or when the
+    user named one (then a failure to reach it is an error, not a reason to skip it)."""
+    if region or endpoint_url or profile or info_file:
+        return None
+    import boto3
+
+    session = boto3.Session()
+    if not (session.region_name or os.environ.get("AWS_REGION")):
+        return "no AWS region is configured"
+    if session.get_credentials() is None:
+        return "no AWS credentials are configured"
+    return None
+
+
+def _load_policy(policy_path: Path) -> Policy:
+    from infra import STACK
+
+    from ops.warmup.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(policy_path, STACK)
+    except PolicyError as error:  # before any AWS call: nothing is applied
+        raise BadInput(f"{policy_path} is not a valid warm-up policy; nothing was applied:", *error.problems) from None
 
 
 @app.command("apply")

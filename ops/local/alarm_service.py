@@ -10,7 +10,12 @@ CloudWatch does, through the same parts:
 3. each state change is written with ``SetAlarmState`` (so ``DescribeAlarms`` and
    ``DescribeAlarmHistory`` show it) and, when the alarm has an action for the new state, the
    CloudWatch message is published to the SNS topic and delivered to the topic's Lambda
-   subscriber, the notifier, as SNS would (asynchronous invoke, two retries on error).
+   subscriber, the notifier, as SNS would (asynchronous invoke, two retries on error);
+4. a composite with an actions suppressor (Warnings, suppressed by ServiceHealth) acts as
+   ``alarms.suppression`` decides; alarms about the alarm path publish to the email topic,
+   whose subscriber (the outbox) gets CloudWatch's own message, not the notifier's;
+5. when the notifier fails every attempt, the invocation record goes to its on-failure
+   destination, the email topic (the template's ``EventInvokeConfig``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +37,7 @@ from alarms.evaluator import AlarmEngine, ScaledClock, StateChange, reason_json
 from alarms.render import composite_alarm_args, metric_alarm_args
 from alarms.spec import AlarmSet
 from alarms.state_change import alarm_message, sns_event
+from alarms.suppression import ActionsSuppression
 from kit.target import Target
 from ops.local import names
 from ops.local.recorded import RecordedMetrics
@@ -77,6 +84,7 @@ class TwinAlarms:
         self.engine = AlarmEngine(
             self.alarm_set.alarms, self.alarm_set.composites, recorded, on_error=self._expression_failed
         )
+        self.suppression = ActionsSuppression(self.alarm_set.composites)
         self.deliveries: list[Delivery] = []
         # SNS delivers asynchronously: the next evaluation does not wait for the notifier.
         self._outgoing: queue.Queue[tuple[str, dict[str, Any], StateChange] | None] = queue.Queue()
@@ -93,7 +101,9 @@ class TwinAlarms:
         """Put every alarm into the embedded AWS; how many."""
         cloudwatch = self._client("cloudwatch")
         for spec in self.alarm_set.alarms:
-            cloudwatch.put_metric_alarm(**metric_alarm_args(spec, self.alarm_set.topic_arn))
+            cloudwatch.put_metric_alarm(
+                **metric_alarm_args(spec, self.alarm_set.topic_arn, self.alarm_set.email_topic_arn)
+            )
         for composite in self.alarm_set.composites:
             cloudwatch.put_composite_alarm(**composite_alarm_args(composite, self.alarm_set.topic_arn))
         return len(self.alarm_set)
@@ -152,17 +162,18 @@ class TwinAlarms:
             changes = self.engine.evaluate(now)
             self.last_tick = now
             for change in changes:
+                self._client("cloudwatch").set_alarm_state(
+                    AlarmName=change.alarm,
+                    StateValue=change.new,
+                    StateReason=change.reason[:1023],
+                    StateReasonData=reason_json(change),
+                )
+            for change in self.suppression.actionable(now, changes, self.engine.snapshot()):
                 self._publish(change)
         return changes
 
     def _publish(self, change: StateChange) -> None:
         cloudwatch = self._client("cloudwatch")
-        cloudwatch.set_alarm_state(
-            AlarmName=change.alarm,
-            StateValue=change.new,
-            StateReason=change.reason[:1023],
-            StateReasonData=reason_json(change),
-        )
         response = cloudwatch.describe_alarms(AlarmNames=[change.alarm])
         found = response.get("MetricAlarms", []) + response.get("CompositeAlarms", [])
         if not found:
@@ -199,15 +210,43 @@ class TwinAlarms:
     def _deliver(self, function: str, event: dict[str, Any], change: StateChange) -> None:
         attempts = 0
         ok = False
+        error: Any = None
         while attempts <= ASYNC_RETRIES and not ok:
             attempts += 1
             try:
                 invocation = self._invoke(function, event)
-            except Exception as error:  # throttled or the twin stopping: as a failed attempt
-                log.warning("could not invoke %s: %s", function, error)
+            except Exception as failure:  # throttled or the twin stopping: as a failed attempt
+                log.warning("could not invoke %s: %s", function, failure)
+                error = {"errorType": type(failure).__name__, "errorMessage": str(failure)}
                 continue
             ok = invocation.outcome == "ok"
+            error = invocation.error
         self.deliveries.append(Delivery(change.alarm, change.new, attempts, ok))
+        if not ok and self.alarm_set.email_topic_arn:
+            self._on_failure(function, event, attempts, error)
+
+    def _on_failure(self, function: str, event: dict[str, Any], attempts: int, error: Any) -> None:
+        """Lambda's on-failure destination: the invocation record, as raw JSON, to the email
+        topic, so people hear of the alarm the notifier could not deliver."""
+        record = {
+            "version": "1.0",
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "functionArn": names.function_arn(self.stack, self.stack.function(function)) + ":live",
+                "condition": "RetriesExhausted",
+                "approximateInvokeCount": attempts,
+            },
+            "requestPayload": event,
+            "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+            "responsePayload": error or {"errorMessage": "the invocation failed"},
+        }
+        try:
+            self._client("sns").publish(
+                TopicArn=str(self.alarm_set.email_topic_arn), Message=json.dumps(record, separators=(",", ":"))
+            )
+        except Exception as failure:  # the twin's SNS is down: nothing more to try
+            log.warning("on-failure destination of %s: %s", function, failure)
 
 
 def subscribers(stack: Stack) -> list[str]:

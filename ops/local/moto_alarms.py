@@ -4,7 +4,8 @@ moto stores alarms but answers ``PutCompositeAlarm`` and ``DescribeAlarmHistory`
 (docs/local.md). Here:
 
 - ``PutCompositeAlarm`` goes through moto's own ``PutMetricAlarm`` handler, which already
-  stores an ``AlarmRule`` and lists the alarm under ``CompositeAlarms``;
+  stores an ``AlarmRule`` and lists the alarm under ``CompositeAlarms``; its actions
+  suppressor (``ActionsSuppressor`` and its two periods) is kept beside it;
 - every state change (``SetAlarmState``, which the twin's evaluator calls) is kept as a
   ``StateUpdate`` history item, served by ``DescribeAlarmHistory`` with CloudWatch's fields;
 - a new alarm starts in INSUFFICIENT_DATA, as in CloudWatch (moto starts it in OK);
@@ -26,6 +27,7 @@ from ops.local.faults import FaultBoard
 _history: list[dict[str, Any]] = []
 _lock = threading.Lock()
 MAX_HISTORY = 10_000
+_SUPPRESSOR_PERIODS = ("ActionsSuppressorWaitPeriod", "ActionsSuppressorExtensionPeriod")
 
 
 def apply() -> None:
@@ -35,7 +37,21 @@ def apply() -> None:
 
     if getattr(CloudWatchResponse, "_twin_alarms", False):
         return
-    CloudWatchResponse.put_composite_alarm = CloudWatchResponse.put_metric_alarm  # type: ignore[attr-defined]
+    put_metric_alarm = CloudWatchResponse.put_metric_alarm
+
+    def put_composite_alarm(self: Any) -> Any:
+        # moto's PutMetricAlarm stores the rule; the actions suppressor is kept beside it, so
+        # DescribeAlarms shows it (the twin's evaluator reads it from the model, not from here).
+        result = put_metric_alarm(self)
+        name = self._get_param("AlarmName")
+        wait, extension = (self._get_param(k) for k in _SUPPRESSOR_PERIODS)
+        for alarm in self.cloudwatch_backend.get_alarms_by_alarm_names([name]):
+            alarm.actions_suppressor = self._get_param("ActionsSuppressor")
+            alarm.actions_suppressor_wait_period = int(wait) if wait not in (None, "") else None
+            alarm.actions_suppressor_extension_period = int(extension) if extension not in (None, "") else None
+        return result
+
+    CloudWatchResponse.put_composite_alarm = put_composite_alarm  # type: ignore[attr-defined]
     CloudWatchResponse.describe_alarm_history = _describe_alarm_history  # type: ignore[attr-defined]
     original_init = Alarm.__init__
     original_update = Alarm.update_state

@@ -4,6 +4,16 @@ A small HTTP server on 127.0.0.1 stands in for the on-call channels: the notifie
 URL points at ``/webhook`` (Slack-compatible JSON), and the email topic's subscription at
 ``/email`` (what SNS POSTs to an HTTP subscriber). Each delivery becomes one JSON line in the
 outbox file: ``channel``, ``alarm``, ``state``, ``subject``, ``text``, ``time``.
+
+The email topic's subscribers stand for people's email addresses, and three kinds of message
+reach them, told apart by ``channel``:
+
+- ``email``: the notifier's readable message;
+- ``sns-email``: CloudWatch's own alarm message, for the alarms about the alarm path, which
+  notify the email topic directly; rendered as SNS's email of an alarm is (details, reason
+  with its datapoints, threshold, the description with its runbook link);
+- ``lambda-on-failure``: the notifier's on-failure destination, the invocation record of an
+  alarm the notifier could not deliver (raw JSON, as Lambda publishes it).
 """
 
 from __future__ import annotations
@@ -48,10 +58,69 @@ def webhook_delivery(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _json_object(text: str) -> dict[str, Any] | None:
+    if not text.startswith("{"):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def cloudwatch_email(message: dict[str, Any]) -> str:
+    """CloudWatch's alarm message as SNS's email subscriber reads it."""
+    trigger = message.get("Trigger") or {}
+    lines = [
+        f'You are receiving this email because your Amazon CloudWatch Alarm "{message.get("AlarmName", "")}" '
+        f"in the {message.get('Region', '')} region has entered the {message.get('NewStateValue', '')} state, "
+        f'because "{message.get("NewStateReason", "")}" at "{message.get("StateChangeTime", "")}".',
+        "",
+        "Alarm Details:",
+        f"- Name: {message.get('AlarmName', '')}",
+        f"- Description: {message.get('AlarmDescription', '')}",
+        f"- State Change: {message.get('OldStateValue', '')} -> {message.get('NewStateValue', '')}",
+        f"- Reason for State Change: {message.get('NewStateReason', '')}",
+        f"- Timestamp: {message.get('StateChangeTime', '')}",
+        f"- AWS Account: {message.get('AWSAccountId', '')}",
+        f"- Alarm Arn: {message.get('AlarmArn', '')}",
+    ]
+    if trigger:
+        lines += [
+            "",
+            "Threshold:",
+            f"- The alarm is in the ALARM state when the value is {trigger.get('ComparisonOperator', '')} "
+            f"{trigger.get('Threshold', '')} for at least {trigger.get('DatapointsToAlarm', '')} of the last "
+            f"{trigger.get('EvaluationPeriods', '')} period(s) of {trigger.get('Period', '')} seconds.",
+        ]
+    return "\n".join(lines)
+
+
 def email_delivery(notification: dict[str, Any]) -> dict[str, Any]:
     """The outbox line of one SNS HTTP delivery from the email topic."""
+    raw = str(notification.get("Message") or "")
+    message = _json_object(raw)
+    if message is not None and "AlarmName" in message:
+        return {
+            "channel": "sns-email",
+            "alarm": str(message.get("AlarmName", "")),
+            "state": str(message.get("NewStateValue", "")),
+            "subject": str(notification.get("Subject") or ""),
+            "text": cloudwatch_email(message),
+        }
+    if message is not None and "requestPayload" in message:
+        carried: dict[str, Any] = {}
+        for record in (message.get("requestPayload") or {}).get("Records") or []:
+            carried = _json_object(str((record.get("Sns") or {}).get("Message") or "")) or {}
+        return {
+            "channel": "lambda-on-failure",
+            "alarm": str(carried.get("AlarmName", "")),
+            "state": str(carried.get("NewStateValue", "")),
+            "subject": str(notification.get("Subject") or ""),
+            "text": raw,
+        }
     subject = str(notification.get("Subject") or "")
-    body = str(notification.get("Message") or "")
+    body = raw
     state = _SUBJECT_STATE.match(subject)
     found = _EMAIL_ALARM.search(body)
     return {

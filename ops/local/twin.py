@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import uvicorn
 from backend.auth.tokens import TokenVerifier
+from backend.settings import Settings
 from infra import STACK
 from infra.model import Stack
 
@@ -225,6 +226,7 @@ class Twin:
             f"{self.aws.endpoint_url}/{resources.user_pool_id}/.well-known/jwks.json",
             f"https://cognito-idp.{names.REGION}.amazonaws.com/{resources.user_pool_id}",
             resources.user_pool_client_id,
+            keys_lifespan_s=self._keys_lifespan_s(),
         )
         self.gateway = Gateway(
             self.stack,
@@ -275,9 +277,19 @@ class Twin:
         topic = sns.create_topic(Name=alarm_topic_arn.rsplit(":", 1)[-1] + "-email")
         sns.subscribe(TopicArn=topic["TopicArn"], Protocol="http", Endpoint=f"{outbox_url}/email")
 
+    def _keys_lifespan_s(self) -> int:
+        """How long the signing keys stay cached, in wall seconds. Code in the twin waits in
+        wall time while its alarms count twin minutes: at a fast clock the cache is cut by the
+        clock's speed, so keys withdrawn (or unreachable) show within the same twin minutes as
+        in AWS."""
+        default = int(Settings.model_fields["jwks_cache_s"].default)
+        return max(1, round(default / self.clock.speed))
+
     def _environment(self, function: Any, endpoints: Endpoints) -> dict[str, str]:
         assert self.resources is not None
         env = function_environment(self.stack, function, self.resources, endpoints)
+        if self.clock.speed != 1.0:
+            env.setdefault("JWKS_CACHE_SECONDS", str(self._keys_lifespan_s()))
         if function.schedule:
             # A scheduled function runs without a caller: the canary probes the public endpoints.
             env["REST_API_URL"] = endpoints.gateway_url

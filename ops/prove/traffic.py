@@ -62,7 +62,9 @@ class Traffic:
         self._next = itertools.count()
         self._peer: threading.Thread | None = None
         # Requests of a minute overlap (as many clients' would) so a slow machine keeps the rate.
-        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="prove-client")
+        # A throttled dependency holds a request for seconds of wall time (the SDK's backoff), which a
+        # fast clock turns into minutes: enough clients keep the rate of failed requests.
+        self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="prove-client")
 
     def sign_in(self) -> None:
         """Register and log in a fresh user (retrying 5xx answers, as the mobile client does:

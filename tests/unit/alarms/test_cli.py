@@ -30,7 +30,10 @@ def test_render_is_deterministic(tmp_path: Path) -> None:
     assert (first / "alarms.json").read_bytes() == (second / "alarms.json").read_bytes()
     document = json.loads((first / "alarms.json").read_text())
     assert len(document["metric_alarms"]) > 50
-    assert len(document["composite_alarms"]) == 1
+    assert [c["AlarmName"] for c in document["composite_alarms"]] == [
+        "chat-platform-prod-service-health",
+        "chat-platform-prod-warnings",
+    ]
 
 
 def test_list_as_json() -> None:
@@ -44,14 +47,14 @@ def test_list_as_json() -> None:
 def test_deploy_then_no_drift_then_drift(info_file: Path, aws: str) -> None:
     result = ops("alarms", "deploy", "--info-file", str(info_file))
     assert result.exit_code == 0, result.output
-    assert "skipped 1 composite" in result.stdout  # moto has no PutCompositeAlarm
+    assert "skipped 2 composite" in result.stdout  # moto has no PutCompositeAlarm
     assert "no drift" not in ops("alarms", "diff", "--info-file", str(info_file)).stdout  # the composite is missing
     cloudwatch = client(aws, "cloudwatch")
     deployed = cloudwatch.describe_alarms(AlarmNamePrefix="chat-platform-dev-chat-lambda-error-rate")["MetricAlarms"]
     assert deployed
     diff = json.loads(ops("alarms", "diff", "--info-file", str(info_file), "--format", "json").stdout)
     assert diff["changed"] == {}
-    assert diff["missing"] == ["chat-platform-dev-service-health"]
+    assert diff["missing"] == ["chat-platform-dev-service-health", "chat-platform-dev-warnings"]
     # Someone edits a threshold in the console: the diff shows it, and --exit-code fails.
     alarm = deployed[0]
     cloudwatch.put_metric_alarm(

@@ -53,7 +53,7 @@ def _fires(spec: AlarmSpec, traffic: Traffic, periods: int = 10, *, settled: boo
 
 def _paging(alarm_set: AlarmSet, *, function: str | None = None, check: str | None = None) -> list[AlarmSpec]:
     """The alarms that page (children of ServiceHealth), optionally of one function or check."""
-    children = set(alarm_set.composites[0].children)
+    children = set(alarm_set.find("service-health").children)  # type: ignore[union-attr]
     return [
         a
         for a in alarm_set.alarms
@@ -115,12 +115,18 @@ def test_healthy_or_nearly_healthy_traffic_pages_no_one(traffic: Traffic) -> Non
 
 
 def test_a_total_outage_with_no_traffic_at_all_pages(dev_alarms: AlarmSet) -> None:
-    # Nothing arrives: no requests, no invocations, no canary result.
-    fired = _any_fires(_paging(dev_alarms), {})
+    # Nothing reaches the API: no requests, no invocations; the canary, which runs in Lambda on
+    # its schedule whatever the API does, records every probe as failed.
+    fired = _any_fires(_paging(dev_alarms), {"CanaryRestSuccess": always(0.0), "CanaryWebSocketSuccess": always(0.0)})
     assert sorted(fired) == [
         "chat-platform-dev-rest-canary-failed-critical",
         "chat-platform-dev-websocket-canary-failed-critical",
     ]
+
+
+def test_a_fresh_stack_without_any_data_pages_no_one(dev_alarms: AlarmSet) -> None:
+    # Before the canary's first run (a fresh deploy) nothing has happened: nothing to page about.
+    assert _any_fires(_paging(dev_alarms), {}) == []
 
 
 def test_a_failing_probe_pages_and_a_passing_canary_does_not(dev_alarms: AlarmSet) -> None:
@@ -128,10 +134,22 @@ def test_a_failing_probe_pages_and_a_passing_canary_does_not(dev_alarms: AlarmSe
     assert isinstance(rest, AlarmSpec)
     assert _fires(rest, {"CanaryRestSuccess": always(0.0)}) == 1
     assert _fires(rest, {"CanaryRestSuccess": always(1.0)}, 20, settled=True) == 0
-    # A missed run now and then (scheduler jitter) is not an outage: 3 of 5 minutes must fail.
+    # Missed runs (a cold start, a slow machine) are no evidence of an outage, even many.
     assert _fires(rest, {"CanaryRestSuccess": lambda p: None if p % 4 == 0 else 1.0}, 20, settled=True) == 0
-    # The canary stops reporting for good: that is an outage too.
-    assert _fires(rest, {"CanaryRestSuccess": lambda p: 1.0 if p < 8 else None}, 20, settled=True) == 1
+    assert _fires(rest, {"CanaryRestSuccess": lambda p: None if p % 2 else 1.0}, 20, settled=True) == 0
+    # Failed probes between missed runs still page: 3 failures within 5 minutes.
+    assert _fires(rest, {"CanaryRestSuccess": lambda p: None if p % 2 else (1.0 if p < 8 else 0.0)}, 20) >= 1
+
+
+def test_a_canary_that_cannot_run_pages_through_its_own_error_alarm(dev_alarms: AlarmSet) -> None:
+    errors = dev_alarms.find("canary-lambda-error-count-critical")
+    assert isinstance(errors, AlarmSpec)
+    assert errors.name in _paging_names(dev_alarms)
+    assert _fires(errors, {"Invocations": always(1.0), "Errors": always(1.0)}) == 1
+
+
+def _paging_names(alarm_set: AlarmSet) -> set[str]:
+    return {a.name for a in _paging(alarm_set)}
 
 
 # ------------------------------------------------------------------------- WebSocket connects

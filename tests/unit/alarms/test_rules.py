@@ -13,7 +13,7 @@ from infra.model import WebSocketRoute
 from alarms import AlarmSet, build_alarms
 from alarms.config import load_thresholds, with_check
 from alarms.render import composite_alarm_args, metric_alarm_args
-from alarms.spec import MAX_QUERIES
+from alarms.spec import MAX_QUERIES, CompositeSpec
 from kit.expressions import references
 from tests.unit.alarms.support import EXTRA_FUNCTION, with_function
 
@@ -38,7 +38,7 @@ def test_adding_a_function_adds_its_alarms_with_no_other_change(prod_alarms: Ala
     assert new == {a.name for a in bigger.alarms if a.function == EXTRA_FUNCTION.name}
     # It serves a route and fans out: user-facing and business alarms too.
     assert _checks(bigger, "search") >= {"lambda_cold_start_rate", "fanout_failure_rate", "fanout_latency_p90"}
-    composite = bigger.composites[0]
+    composite = _composite(bigger, "service-health")
     assert any("search" in child for child in composite.children)
 
 
@@ -76,9 +76,16 @@ def test_no_websocket_routes_means_no_websocket_alarms() -> None:
     assert not [a for a in build_alarms(stack, "prod").alarms if a.check.startswith("websocket_")]
 
 
+def _composite(alarm_set: AlarmSet, slug: str) -> CompositeSpec:
+    found = alarm_set.find(slug)
+    assert isinstance(found, CompositeSpec)
+    return found
+
+
 def test_levels_and_the_composite(prod_alarms: AlarmSet) -> None:
     assert {a.severity for a in prod_alarms.alarms} == {"warning", "critical"}
-    (health,) = prod_alarms.composites
+    assert [c.slug for c in prod_alarms.composites] == ["service-health", "warnings"]
+    health = _composite(prod_alarms, "service-health")
     # Every critical alarm feeds ServiceHealth, except the alarm path's own, which must not
     # depend on the notifier that ServiceHealth notifies through.
     critical = {a.name for a in prod_alarms.alarms if a.severity == "critical" and a.route != "alarm_path"}
@@ -87,6 +94,16 @@ def test_levels_and_the_composite(prod_alarms: AlarmSet) -> None:
     path = {a.name for a in prod_alarms.alarms if a.route == "alarm_path"}
     assert "chat-platform-prod-notifier-lambda-error-count-critical" in path
     assert "chat-platform-prod-sns-sns-delivery-failures-critical" in path
+    # Every warning feeds Warnings, which ServiceHealth suppresses while it pages.
+    warnings = _composite(prod_alarms, "warnings")
+    assert set(warnings.children) == {a.name for a in prod_alarms.alarms if a.severity == "warning"} - path
+    assert warnings.suppressor == health.name
+    assert warnings.suppressor_wait_s > 0 and warnings.suppressor_extension_s > 0
+    args = composite_alarm_args(warnings, "arn:topic")
+    assert args["ActionsSuppressor"] == health.name
+    assert args["ActionsSuppressorWaitPeriod"] == warnings.suppressor_wait_s
+    assert args["ActionsSuppressorExtensionPeriod"] == warnings.suppressor_extension_s
+    assert "ActionsSuppressor" not in composite_alarm_args(health, "arn:topic")
 
 
 def test_every_alarm_says_what_it_means_and_what_to_do(prod_alarms: AlarmSet) -> None:
@@ -103,30 +120,28 @@ def test_every_alarm_says_what_it_means_and_what_to_do(prod_alarms: AlarmSet) ->
 
 
 def test_one_notification_per_incident(prod_alarms: AlarmSet) -> None:
-    (health,) = prod_alarms.composites
-    children = set(health.children)
+    health = _composite(prod_alarms, "service-health")
+    children = set(health.children) | set(_composite(prod_alarms, "warnings").children)
     for spec in prod_alarms.alarms:
         args = metric_alarm_args(spec, "arn:topic", "arn:email")
         assert args["AlarmActions"] == args["OKActions"]
         assert args["ActionsEnabled"] is True
         if spec.name in children:
-            # ServiceHealth notifies for it (and lists it as a triggering child): no second message.
+            # A composite notifies for it (and lists it as a triggering child): no second message.
             assert args["AlarmActions"] == []
-        elif spec.route == "alarm_path":
-            assert args["AlarmActions"] == ["arn:email"]  # not through the notifier
         else:
-            assert spec.severity == "warning"
-            assert args["AlarmActions"] == ["arn:topic"]
+            assert spec.route == "alarm_path"
+            assert args["AlarmActions"] == ["arn:email"]  # not through the notifier
     composite = composite_alarm_args(health, "arn:topic")
     assert composite["AlarmActions"] == composite["OKActions"] == ["arn:topic"]
 
 
 def test_every_alarm_notifies_someone(prod_alarms: AlarmSet) -> None:
-    (health,) = prod_alarms.composites
+    spoken_for = {child for c in prod_alarms.composites for child in c.children}
     silent = [
         s.name
         for s in prod_alarms.alarms
-        if not metric_alarm_args(s, "arn:topic", "arn:email")["AlarmActions"] and s.name not in health.children
+        if not metric_alarm_args(s, "arn:topic", "arn:email")["AlarmActions"] and s.name not in spoken_for
     ]
     assert silent == []
 

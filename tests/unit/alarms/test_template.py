@@ -55,7 +55,8 @@ def test_alarms_reference_the_stack_through_sub(template: dict[str, Any]) -> Non
 
 
 def test_the_composite_depends_on_its_children(template: dict[str, Any]) -> None:
-    (composite,) = _of_type(template, "AWS::CloudWatch::CompositeAlarm").values()
+    composites = _of_type(template, "AWS::CloudWatch::CompositeAlarm")
+    composite = next(c for c in composites.values() if c["Properties"]["AlarmName"].endswith("-service-health"))
     children = {
         logical
         for logical, r in template["Resources"].items()

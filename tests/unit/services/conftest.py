@@ -14,8 +14,10 @@ from backend.store.table import Table
 from tests.support.memory_table import fresh_table, in_memory_dynamodb
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def dynamodb() -> Iterator[Any]:
+    # Per module, never per session: pytest stops it before the worker runs a test of another
+    # module, where a still active moto mock would leak its state (IAM roles, stages).
     with in_memory_dynamodb() as client:
         yield client
 
