@@ -44,6 +44,18 @@ class Ops(LazyGroup):
             "app",
             "Alarms generated from the stack model: render, deploy, diff, list, test, backtest.",
         ),
+        "status": Lazy(
+            "ops.commands.status",
+            "status",
+            "What is wrong right now: alarms not OK, each function's last minutes, the APIs, the most frequent "
+            "errors in the logs, the last deployment, the dashboards.",
+        ),
+        "logs": Lazy(
+            "ops.commands.logs",
+            "logs",
+            "Show the functions' log lines readably (time, function, level, message, the fields that matter), "
+            "or raw with --format json.",
+        ),
         "cost": Lazy(
             "ops.cost.cli",
             "app",

@@ -265,7 +265,7 @@ class Gateway:
             headers.update(
                 {
                     "Access-Control-Allow-Methods": ",".join([*methods, "OPTIONS"]),
-                    "Access-Control-Allow-Headers": "Authorization,Content-Type",
+                    "Access-Control-Allow-Headers": "Authorization,Content-Type,X-Correlation-Id",
                     "Access-Control-Max-Age": "600",
                 }
             )

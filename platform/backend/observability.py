@@ -18,7 +18,7 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.metrics.provider import cold_start
 
-from backend import init_phase
+from backend import correlation, init_phase
 from backend.warmup import WARMUP_RESPONSE, is_warmup
 
 _SECRET_KEYS = re.compile(r"password|token|secret|authorization|cookie|^email$|^code$", re.IGNORECASE)
@@ -76,6 +76,19 @@ def _answer_warmup(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return WARMUP_RESPONSE
 
 
+def _route_of(event: dict[str, Any]) -> str | None:
+    """``METHOD /resource`` of a REST request, the route key of a WebSocket one; None otherwise
+    (alarm notifications, schedules: those functions log their own outcome)."""
+    context = event.get("requestContext")
+    if not isinstance(context, dict):
+        return None
+    if "routeKey" in context and "connectionId" in context:
+        return str(context["routeKey"])
+    if "httpMethod" in event:
+        return f"{event['httpMethod']} {event.get('resource') or event.get('path')}"
+    return None
+
+
 def lambda_entry(
     resolve: Callable[[dict[str, Any], Any], dict[str, Any]],
     *,
@@ -83,7 +96,8 @@ def lambda_entry(
     prime: Callable[[], None] | None = None,
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda handler for ``resolve``: warm-up short-circuit first, then logger context
-    (correlation id, cold start), X-Ray segment and metrics flush (with ColdStart).
+    (correlation id: the caller's own, ``backend.correlation``, else ``correlation_id_path``;
+    cold start), X-Ray segment and metrics flush (with ColdStart).
 
     ``prime`` runs once on the first warm-up ping: pure in-process work (no downstream
     call) that would otherwise land on the first user request.
@@ -93,7 +107,15 @@ def lambda_entry(
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def instrumented(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return resolve(event, context)
+        named = correlation.supplied(event)
+        if named is not None:  # the caller's own id wins over the API request id
+            logger.set_correlation_id(named)
+        response = resolve(event, context)
+        route = _route_of(event)
+        if route is not None:
+            # One line per API request: what `ops logs --correlation-id` follows across functions.
+            logger.info("request handled", extra={"route": route, "status": response.get("statusCode")})
+        return response
 
     primed = prime is None
     init_phase.end()  # the entry point is the last thing a handler module builds

@@ -87,7 +87,7 @@ def build_resolver(*routers: Router) -> APIGatewayRestResolver:
     cors = CORSConfig(
         allow_origin=origins[0] if origins else "*",
         extra_origins=origins[1:],
-        allow_headers=["Authorization", "Content-Type"],
+        allow_headers=["Authorization", "Content-Type", "X-Correlation-Id"],
         max_age=600,
     )
     app = APIGatewayRestResolver(enable_validation=True, cors=cors)

@@ -9,6 +9,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError
 
 from backend import adapters
+from backend.correlation import FRAME_FIELD
 from backend.errors import AppError
 from backend.observability import logger, metrics
 from backend.realtime.fanout import Report, Target
@@ -53,6 +54,10 @@ def push_to(table: Table, targets: list[Target], event: dict[str, Any], *, kind:
     def forget(target: Target) -> None:
         connections.delete(table, target.connection_id, target.user_id)
 
+    correlation_id = logger.get_correlation_id()
+    if correlation_id and FRAME_FIELD not in event:
+        # The id of the request that caused the event travels with it (backend.correlation).
+        event = {**event, FRAME_FIELD: correlation_id}
     report = adapters.fanout().deliver(adapters.sender(), targets, event, on_gone=forget)
     record(report, targets, event, kind)
     return report

@@ -18,7 +18,7 @@ def gateway_responses(ctx: SynthContext) -> dict[str, Any]:
     primary_origin = cors.primary_origin(ctx)
     headers = {
         "gatewayresponse.header.Access-Control-Allow-Origin": {"Fn::Sub": ["'${Origin}'", {"Origin": primary_origin}]},
-        "gatewayresponse.header.Access-Control-Allow-Headers": "'Authorization,Content-Type'",
+        "gatewayresponse.header.Access-Control-Allow-Headers": "'Authorization,Content-Type,X-Correlation-Id'",
     }
     out: dict[str, Any] = {}
     for response_type, response in GATEWAY_RESPONSES.items():

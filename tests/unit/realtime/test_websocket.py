@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from unittest.mock import ANY
 
 import pytest
 from backend.services import realtime
@@ -99,7 +100,7 @@ def test_pushing_to_a_user_prunes_expired_connections_and_keeps_open_ones(api: A
 def test_ping_pong(pair) -> None:
     *_, sockets = pair
     assert sockets["ada_phone"].send({"action": "ping"}) == 200
-    assert sockets["ada_phone"].received("pong") == [{"type": "pong"}]
+    assert sockets["ada_phone"].received("pong") == [{"type": "pong", "correlationId": ANY}]
 
 
 def test_send_message_stores_then_acks_and_fans_out_to_every_device(api: Api, pair, sender: FakeSender) -> None:
@@ -177,7 +178,9 @@ def test_other_delivery_failures_are_counted_not_deleted(api: Api, pair, sender:
 def test_typing_goes_to_the_others_only(pair) -> None:
     ada, _bob, cid, s = pair
     s["ada_phone"].send({"action": "typing", "conversationId": cid})
-    assert s["bob_phone"].received("typing") == [{"type": "typing", "conversationId": cid, "userId": ada.user_id}]
+    assert s["bob_phone"].received("typing") == [
+        {"type": "typing", "conversationId": cid, "userId": ada.user_id, "correlationId": ANY}
+    ]
     assert s["bob_web"].received("typing")
     assert s["ada_tablet"].received("typing") == []
     assert s["ada_phone"].received() == []
@@ -189,7 +192,15 @@ def test_mark_read_is_announced_and_stored(api: Api, pair) -> None:
     message_id = s["ada_phone"].received("message.ack")[0]["messageId"]
     s["bob_phone"].send({"action": "markRead", "conversationId": cid, "messageId": message_id})
     read = s["ada_tablet"].received("message.read")
-    assert read == [{"type": "message.read", "conversationId": cid, "userId": bob.user_id, "messageId": message_id}]
+    assert read == [
+        {
+            "type": "message.read",
+            "conversationId": cid,
+            "userId": bob.user_id,
+            "messageId": message_id,
+            "correlationId": ANY,
+        }
+    ]
     assert api.get(f"/conversations/{cid}", token=bob.id_token).json["unreadCount"] == 0
 
 
@@ -260,3 +271,33 @@ def test_frames_after_the_first_need_no_connection_lookup_and_disconnect_forgets
         assert socket.send({"action": "ping"}) == 200
     assert after["GetItem"] == 1  # looked up again, and found gone
     assert socket.received("pong") == []
+
+
+def test_a_client_correlation_id_reaches_the_events_it_causes(api: Api, pair) -> None:
+    # Given a conversation whose members are connected
+    ada, bob, cid, s = pair
+    # When Ada sends over REST naming her own correlation id
+    sent = api.post(
+        f"/conversations/{cid}/messages",
+        {"content": "hi", "clientMessageId": "c-corr-1"},
+        token=ada.id_token,
+        headers={"X-Correlation-Id": "turn-42"},
+    )
+    assert sent.status == 201
+    # Then the event Bob's device receives carries it, and his reply frame can send it back
+    (event,) = s["bob_phone"].received("message.new")
+    assert event["correlationId"] == "turn-42"
+    assert s["bob_phone"].send({"action": "typing", "conversationId": cid, "correlationId": "turn-42"}) == 200
+    assert [e["correlationId"] for e in s["ada_phone"].received("typing")] == ["turn-42"]
+
+
+def test_an_unsafe_correlation_id_is_ignored(api: Api, pair) -> None:
+    ada, _bob, cid, s = pair
+    api.post(
+        f"/conversations/{cid}/messages",
+        {"content": "hi", "clientMessageId": "c-corr-2"},
+        token=ada.id_token,
+        headers={"X-Correlation-Id": "bad id\nwith newline"},
+    )
+    (event,) = s["bob_phone"].received("message.new")
+    assert event["correlationId"] != "bad id\nwith newline"
