@@ -19,7 +19,7 @@ import boto3
 from botocore.config import Config
 
 from alarms.evaluator import ScaledClock
-from ops.prove.traffic import Traffic
+from ops.prove.traffic import Traffic, wait_for
 
 OPS = [str(Path(sys.executable).parent / "ops")]
 LIMIT_S = 300.0
@@ -28,15 +28,6 @@ CHAT = ("chat-lambda-error-count-critical", "chat-lambda-error-rate-critical")
 
 def _ops(*args: str) -> None:
     subprocess.run([*OPS, *args], check=True, capture_output=True, text=True, timeout=60)
-
-
-def _wait(predicate, timeout_s: float, step_s: float = 2.0) -> float | None:  # type: ignore[no-untyped-def]
-    started = time.monotonic()
-    while time.monotonic() - started < timeout_s:
-        if predicate():
-            return time.monotonic() - started
-        time.sleep(step_s)
-    return None
 
 
 def test_a_chat_fault_pages_within_five_minutes_of_wall_time(tmp_path: Path) -> None:
@@ -49,7 +40,7 @@ def test_a_chat_fault_pages_within_five_minutes_of_wall_time(tmp_path: Path) -> 
     )
     traffic: Traffic | None = None
     try:
-        assert _wait(lambda: info_file.exists() and info_file.stat().st_size > 0, 120, 0.5) is not None
+        assert wait_for(lambda: info_file.exists() and info_file.stat().st_size > 0, 120, 0.5) is not None
         info = json.loads(info_file.read_text())
         cloudwatch = boto3.client(
             "cloudwatch",
@@ -79,19 +70,19 @@ def test_a_chat_fault_pages_within_five_minutes_of_wall_time(tmp_path: Path) -> 
         traffic.sign_in()
         traffic.run("low")  # one chat request (GET /me) a minute
         # The alarms settle on healthy traffic first (a fresh stack pages no one).
-        settled = _wait(lambda: states().get("service-health") == "OK", 240)
+        settled = wait_for(lambda: states().get("service-health") == "OK", 240, 2.0)
         assert settled is not None, {n: s for n, s in states().items() if s != "OK"}
         outbox = Path(info["notifications_outbox"])
         seen = len(outbox.read_text().splitlines())
         _ops("local", "fault", "inject", "function-errors", "--function", "chat", "--info-file", str(info_file))
-        fired = _wait(paging, LIMIT_S)
+        fired = wait_for(paging, LIMIT_S, 2.0)
         assert fired is not None, {n: s for n, s in states().items() if s != "OK"}
         time.sleep(20)  # SNS -> notifier -> webhook and email
         lines = [json.loads(x) for x in outbox.read_text().splitlines()[seen:]]
         alarm_lines = [x for x in lines if x["state"] == "ALARM"]
         seen += len(lines)
         _ops("local", "fault", "clear", "--info-file", str(info_file))
-        recovered = _wait(lambda: "ALARM" not in states().values(), LIMIT_S)
+        recovered = wait_for(lambda: "ALARM" not in states().values(), LIMIT_S, 2.0)
         time.sleep(20)
         ok_lines = [json.loads(x) for x in outbox.read_text().splitlines()[seen:] if '"OK"' in x]
         print(
