@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.main import get_command
 
@@ -71,6 +72,13 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     (workdir / "docs").mkdir()
     (workdir / "build").mkdir()
     with Twin(TwinConfig(port=0, flush_interval_s=0.5)) as twin:
+        # Some traffic before the guides run, so that the commands reading the twin's metrics
+        # (cost export and projection) find datapoints even when the canary's first run is late
+        # on a loaded machine.
+        with httpx.Client(base_url=twin.info.rest_url, timeout=30) as http:
+            for _ in range(5):
+                http.get("/health")
+        twin.flush()
         for name in INFO_FILE_NAMES:
             (workdir / name).write_text(json.dumps(twin.info.as_dict()))
         yield Runner(OPS, workdir, twin.info.aws_endpoint_url, _no_account_env())

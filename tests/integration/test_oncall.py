@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,11 +75,24 @@ def _ops(*args: str) -> tuple[int, str]:
     return result.exit_code, result.stdout + result.stderr
 
 
+def _post(
+    http: httpx.Client, path: str, body: dict[str, str | list[str]], expect: int, **headers: str
+) -> httpx.Response:
+    """POST as the mobile client does: a throttled or unavailable answer (429, 5xx: a loaded
+    machine's twin) is retried with backoff, a bounded number of times."""
+    for attempt in range(6):
+        answer = http.post(path, json=body, headers=headers)
+        if answer.status_code not in (429, 500, 502, 503, 504):
+            break
+        time.sleep(0.25 * 2**attempt)
+    assert answer.status_code == expect, (path, answer.status_code, answer.text)
+    return answer
+
+
 def _user(http: httpx.Client, name: str) -> tuple[str, str]:
     email = f"{name}-{uuid.uuid4().hex[:10]}@example.com"
-    registered = http.post("/auth/register", json={"email": email, "password": PASSWORD, "name": name})
-    assert registered.status_code == 201, registered.text
-    login = http.post("/auth/login", json={"email": email, "password": PASSWORD})
+    registered = _post(http, "/auth/register", {"email": email, "password": PASSWORD, "name": name}, 201)
+    login = _post(http, "/auth/login", {"email": email, "password": PASSWORD}, 200)
     return registered.json()["userId"], login.json()["idToken"]
 
 
@@ -115,18 +129,17 @@ def test_one_user_action_is_followed_through_chat_and_websocket(fast_twin: Twin,
     with httpx.Client(base_url=info.rest_url, timeout=30) as http:
         _ada_id, ada_token = _user(http, "ada")
         bob_id, bob_token = _user(http, "bob")
-        created = http.post(
-            "/conversations", json={"participantIds": [bob_id]}, headers={"Authorization": f"Bearer {ada_token}"}
-        )
+        created = _post(http, "/conversations", {"participantIds": [bob_id]}, 201, Authorization=f"Bearer {ada_token}")
         conversation = created.json()["conversationId"]
         with connect(f"{info.websocket_url}?token={bob_token}", open_timeout=10) as bob:
             # When Ada sends over REST naming her correlation id (the chat function fans it out)
-            sent = http.post(
+            _post(
+                http,
                 f"/conversations/{conversation}/messages",
-                json={"clientMessageId": str(uuid.uuid4()), "content": "are you on call?"},
-                headers={"Authorization": f"Bearer {ada_token}", "X-Correlation-Id": correlation_id},
+                {"clientMessageId": str(uuid.uuid4()), "content": "are you on call?"},
+                201,
+                **{"Authorization": f"Bearer {ada_token}", "X-Correlation-Id": correlation_id},
             )
-            assert sent.status_code == 201, sent.text
             event = json.loads(bob.recv(timeout=10))
             # ... the event Bob's device receives carries it, and his read marker (the websocket
             # function) sends it back
