@@ -9,6 +9,17 @@ from infra.template.context import SynthContext
 from infra.template.intrinsics import get_att, ref, sub
 
 NONCURRENT_VERSION_DAYS = 30
+# What keeps a bucket private whatever its policy says: no public ACLs or policies, and the
+# bucket owner owns every object (ACLs off). The media and web buckets both use it.
+PRIVATE_BUCKET: dict[str, Any] = {
+    "PublicAccessBlockConfiguration": {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    },
+    "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+}
 
 
 def _lifecycle(ctx: SynthContext) -> dict[str, Any]:
@@ -66,13 +77,7 @@ def resources(ctx: SynthContext) -> dict[str, Any]:
                     else {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
                 ]
             },
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            **PRIVATE_BUCKET,
             "VersioningConfiguration": {"Status": "Enabled"},
             # Request metrics (4xxErrors, 5xxErrors, latency) exist only with a configuration;
             # the s3_5xx_errors alarm reads them (kit.metrics.BUCKET_REQUEST_METRICS_FILTER).

@@ -14,6 +14,7 @@ from typing import Any
 
 from infra.model import WebHosting
 from infra.template import checkov, names
+from infra.template.bucket import PRIVATE_BUCKET
 from infra.template.context import SynthContext
 from infra.template.intrinsics import get_att, ref, sub
 from infra.web_headers import FRAME_OPTION, REFERRER_POLICY, content_security_policy
@@ -58,13 +59,7 @@ def _bucket(ctx: SynthContext, web: WebHosting) -> dict[str, Any]:
             "BucketEncryption": {
                 "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
             },
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            **PRIVATE_BUCKET,
             # A bad deploy can be rolled back file by file from the previous versions.
             "VersioningConfiguration": {"Status": "Enabled"},
             "LifecycleConfiguration": {
