@@ -26,9 +26,9 @@ HANDLER_ENV = {
 }
 
 
-def run_fresh(code: str, *args: str) -> Any:
-    """Run ``code`` (``sys.argv[1:]`` = ``args``) from the repository root with HANDLER_ENV;
-    the last line it prints, parsed as JSON."""
+def run_fresh(code: str, *args: str, env: dict[str, str] | None = None) -> Any:
+    """Run ``code`` (``sys.argv[1:]`` = ``args``) from the repository root with HANDLER_ENV
+    (and ``env`` over it); the last line it prints, parsed as JSON."""
     result = subprocess.run(
         [sys.executable, "-c", code, *args],
         capture_output=True,
@@ -36,6 +36,6 @@ def run_fresh(code: str, *args: str) -> Any:
         cwd=ROOT,
         check=True,
         timeout=60,
-        env=HANDLER_ENV,
+        env={**HANDLER_ENV, **(env or {})},
     )
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend import adapters
+from backend import adapters, init_phase
 from backend.auth.tokens import get_verifier
 from backend.observability import lambda_entry
 from backend.services.uploads import s3_client
@@ -15,7 +15,10 @@ get_table()  # clients built during init, not on the first request
 adapters.sender()
 adapters.fanout()
 get_verifier()
-s3_client()  # a sent message's attachments are checked against the bucket
+if init_phase.paid_ahead():
+    # Only a message with attachments needs S3 (HeadObject on each key): an on-demand cold
+    # start, which a user waits for, leaves it to the first such message (about 40 ms).
+    s3_client()
 
 
 def _route(event: dict[str, Any], context: Any) -> dict[str, Any]:
