@@ -33,7 +33,7 @@ test: lint typecheck cfn-check
 # signed-up users, nor cfn-lint or pip: the CLI's conventions, cost, warm-up, alarm and dashboard
 # generation, the template, the contract (docs/reliability.md lists the tiers). One process and
 # no hypothesis/schemathesis plugins: starting workers and plugins cost more than the tests.
-FAST_TESTS := tests/unit/services tests/unit/cli tests/unit/deploy tests/unit/cost tests/unit/warmup tests/unit/alarms tests/unit/dashboards \
+FAST_TESTS := tests/unit/services tests/unit/cli tests/unit/demo tests/unit/deploy tests/unit/cost tests/unit/warmup tests/unit/alarms tests/unit/dashboards \
 	tests/unit/infra tests/unit/test_openapi.py tests/unit/test_stack_model.py tests/unit/test_import_arrows.py
 FAST_SLOW := tests/unit/alarms/test_cli.py tests/unit/dashboards/test_cli.py tests/unit/cost/test_cloudwatch_source.py \
 	tests/unit/infra/test_cfn_lint.py tests/unit/infra/test_package.py tests/unit/alarms/test_template.py

@@ -4,21 +4,17 @@ ledger of every message sent (who must receive it, who did, how fast)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import json
-import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import websockets
+
+from ops.demo.mobile_socket import THROTTLED_FRAME, HandshakeRefused, MobileSocket, NotAcknowledged
 
 PASSWORD = "Demo-Password-1"
-# API Gateway's own answer to a frame whose route it throttled (no "type": it is not ours)
-THROTTLED_FRAME = "Too Many Requests"
 # a send is given up (and the demo fails) after this many frames without an ack
 SEND_ATTEMPTS = 6
 
@@ -85,106 +81,68 @@ class Ledger:
 _ids = itertools.count(1)
 
 
-class Device:
-    """One WebSocket connection of a user (a phone, a laptop)."""
+class Device(MobileSocket):
+    """One WebSocket connection of a user (a phone, a laptop), recorded in the user's ledger."""
 
     def __init__(self, user: User, name: str) -> None:
+        super().__init__(f"{user.name}/{name}", send_attempts=SEND_ATTEMPTS)
         self.user = user
-        self.name = name
-        self.id = f"{user.name}/{name}"
-        self.socket: Any = None
-        self._reader: asyncio.Task[None] | None = None
-        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.id = self.name
         self.inbox: dict[str, list[dict[str, Any]]] = {}
         self._waiters: list[tuple[str, Any, asyncio.Future[dict[str, Any]]]] = []
-        self._throttle_notices: list[asyncio.Future[None]] = []
         self.last_message_id: str | None = None
 
-    @property
-    def connected(self) -> bool:
-        """True while the socket is open."""
-        return self.socket is not None
-
-    async def connect(self, url: str, attempts: int = 6) -> None:
-        """Open the connection with the user's idToken; a throttled handshake (429) is
-        retried with backoff, as the mobile client does."""
-        for attempt in range(attempts):
-            try:
-                self.socket = await websockets.connect(
-                    f"{url}?token={self.user.id_token}", open_timeout=20, close_timeout=2, max_size=2**20
-                )
-                break
-            except websockets.InvalidStatus as refused:
-                status = refused.response.status_code
-                if status != 429 or attempt == attempts - 1:
-                    raise DemoError(f"{self.id} was refused with HTTP {status}") from refused
-                self.user.ledger.events["connect throttled (retried)"] += 1
-                await asyncio.sleep(0.1 * 2**attempt)
-        self._reader = asyncio.get_running_loop().create_task(self._read())
-
-    async def close(self) -> None:
-        """Close the connection (a client going away)."""
-        socket, self.socket = self.socket, None
-        if socket is not None:
-            with contextlib.suppress(Exception):
-                await socket.close()
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._reader
-            self._reader = None
-
-    async def _read(self) -> None:
+    async def connect(self, url: str, token: str | None = None) -> None:
+        """Open the connection with the user's idToken."""
         try:
-            async for frame in self.socket:
-                now = time.perf_counter()
-                ledger = self.user.ledger
-                ledger.frames_received += 1
-                try:
-                    event = json.loads(frame)
-                except ValueError:
-                    ledger.errors["unparseable frame"] += 1
-                    continue
-                kind = str(event.get("type") or event.get("message") or "unknown")
-                ledger.events[kind] += 1
-                if kind == "message.new":
-                    message = event.get("message") or {}
-                    ledger.delivered(str(message.get("messageId")), self.id, now)
-                    self.last_message_id = max(self.last_message_id or "", str(message.get("messageId")))
-                elif kind == "message.ack":
-                    future = self._acks.pop(str(event.get("clientMessageId")), None)
-                    if future is not None and not future.done():
-                        future.set_result(event)
-                elif kind == THROTTLED_FRAME:
-                    # API Gateway does not say which frame it throttled: every send still
-                    # waiting for its ack on this socket goes again (sends are idempotent)
-                    for notice in self._throttle_notices:
-                        if not notice.done():
-                            notice.set_result(None)
-                    self._throttle_notices.clear()
-                elif kind == "error" or ("message" in event and "type" not in event):
-                    ledger.errors[f"ws {event.get('code') or event.get('message')}"] += 1
-                self.inbox.setdefault(kind, []).append(event)
-                for waiter in list(self._waiters):
-                    wanted, predicate, future = waiter
-                    if wanted == kind and predicate(event) and not future.done():
-                        future.set_result(event)
-                        self._waiters.remove(waiter)
-        except websockets.ConnectionClosed:
-            pass
+            await super().connect(url, token or self.user.id_token)
+        except HandshakeRefused as refused:
+            raise DemoError(str(refused)) from refused
+
+    def on_handshake_retry(self, status: int) -> None:
+        self.user.ledger.events[f"connect HTTP {status} (retried)"] += 1
+
+    def on_frame_sent(self) -> None:
+        self.user.ledger.frames_sent += 1
+
+    def on_frame_received(self) -> None:
+        self.user.ledger.frames_received += 1
+
+    def on_unparseable(self) -> None:
+        self.user.ledger.errors["unparseable frame"] += 1
+
+    def on_resend(self, reason: str) -> None:
+        self.user.ledger.events[
+            "sendMessage throttled, sent again" if reason == "throttled" else "sendMessage retried"
+        ] += 1
+
+    def on_event(self, event: dict[str, Any], received_at: float) -> None:
+        ledger = self.user.ledger
+        kind = str(event.get("type") or event.get("message") or "unknown")
+        ledger.events[kind] += 1
+        if kind == "message.new":
+            message = event.get("message") or {}
+            ledger.delivered(str(message.get("messageId")), self.id, received_at)
+            self.last_message_id = max(self.last_message_id or "", str(message.get("messageId")))
+        elif kind == "error" or ("message" in event and "type" not in event and kind != THROTTLED_FRAME):
+            ledger.errors[f"ws {event.get('code') or event.get('message')}"] += 1
+        self.inbox.setdefault(kind, []).append(event)
+        for waiter in list(self._waiters):
+            wanted, predicate, future = waiter
+            if wanted == kind and predicate(event) and not future.done():
+                future.set_result(event)
+                self._waiters.remove(waiter)
 
     async def send(self, frame: dict[str, Any]) -> None:
         """Send one frame."""
-        if self.socket is None:
-            raise DemoError(f"{self.id} is not connected")
-        await self.socket.send(json.dumps(frame))
-        self.user.ledger.frames_sent += 1
+        try:
+            await self.send_frame(frame)
+        except NotAcknowledged as offline:
+            raise DemoError(str(offline)) from offline
 
     async def send_message(self, conversation_id: str, content: str, **extra: Any) -> dict[str, Any]:
-        """``sendMessage`` and wait for its ``message.ack``. Like the mobile client, send the
-        same frame again when API Gateway answers "Too Many Requests" (after a short, growing
-        backoff) or when no ack came in time: sends are idempotent on the client message id,
-        so a retry never stores a message twice."""
+        """``sendMessage`` and wait for its ``message.ack``, sent again as the mobile client
+        does (``MobileSocket.send_until_acked``)."""
         client_id = f"c{next(_ids)}-{self.user.name}"
         frame = {
             "action": "sendMessage",
@@ -194,30 +152,10 @@ class Device:
             **extra,
         }
         started = time.perf_counter()
-        loop = asyncio.get_running_loop()
-        acked: asyncio.Future[dict[str, Any]] = loop.create_future()
-        self._acks[client_id] = acked  # any ack for this id settles it, whichever attempt it answers
         try:
-            for attempt in range(SEND_ATTEMPTS):
-                throttled: asyncio.Future[None] = loop.create_future()
-                self._throttle_notices.append(throttled)
-                await self.send(frame)
-                either: set[asyncio.Future[Any]] = {acked, throttled}
-                done, _ = await asyncio.wait(either, timeout=3 + 2 * attempt, return_when=asyncio.FIRST_COMPLETED)
-                if acked in done:
-                    break
-                if throttled in done:
-                    self.user.ledger.events["sendMessage throttled, sent again"] += 1
-                    await asyncio.sleep(random.uniform(0.5, 1.5) * 0.05 * 2**attempt)  # noqa: S311 - jitter
-                else:
-                    self.user.ledger.events["sendMessage retried"] += 1
-                if acked.done():
-                    break
-            else:
-                raise DemoError(f"no message.ack for {client_id}")
-        finally:
-            self._acks.pop(client_id, None)
-        ack = acked.result()
+            ack = await self.send_until_acked(frame)
+        except NotAcknowledged as unacked:
+            raise DemoError(str(unacked)) from unacked
         self.user.ledger.ack_latency_ms.append((time.perf_counter() - started) * 1000)
         ack["sent_at"] = started
         return ack

@@ -9,8 +9,6 @@ Everything is bounded: timeouts on every wait, a fixed number of retries, 127.0.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import random
 import time
 from collections import Counter
@@ -18,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import websockets
 
+from ops.demo.mobile_socket import HandshakeRefused, MobileSocket, NotAcknowledged
 from ops.local.telemetry import percentile
 
 PASSWORD = "Load-Password-1"
@@ -55,7 +53,7 @@ class Sent:
 class Stats:
     sent: dict[str, Sent] = field(default_factory=dict)  # by clientMessageId
     duplicates_sent: int = 0
-    resends: int = 0  # sendMessage retried without an ack (throttled frame)
+    resends: int = 0  # sendMessage sent again (throttled, no ack in time, or dropped)
     disconnects: int = 0
     reconnects: int = 0
     recovered: int = 0  # messages a device got from the catch-up and not live
@@ -142,113 +140,76 @@ class User:
     devices: list[Device] = field(default_factory=list)
 
 
-class Device:
+class Device(MobileSocket):
+    """One device of a load user; what it received live, recovered and sent itself."""
+
     def __init__(self, user: User, name: str, stats: Stats) -> None:
+        super().__init__(
+            f"u{user.index}-{name}",
+            connect_attempts=CONNECT_ATTEMPTS,
+            send_attempts=SEND_ATTEMPTS,
+            ack_timeout_s=(4.0, 2.0, 12.0),
+            offline_wait_s=20.0,  # like the mobile client's outbox: sent again after a reconnect
+        )
         self.user = user
-        self.id = f"u{user.index}-{name}"
+        self.id = self.name
         self.stats = stats
-        self.socket: Any = None
-        self.reader: asyncio.Task[None] | None = None
         self.live: dict[str, float] = {}  # messageId -> receive time
         self.recovered: set[str] = set()
         self.own: set[str] = set()  # messageIds of this device's acked sends (no message.new to it)
         self.last_seen: dict[str, str] = {}  # conversationId -> newest messageId seen
-        self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.busy = False  # offline or catching up
 
-    async def connect(self, url: str) -> None:
-        for attempt in range(CONNECT_ATTEMPTS):
-            try:
-                self.socket = await websockets.connect(
-                    f"{url}?token={self.user.token}", open_timeout=30, close_timeout=2, max_size=2**20
-                )
-                break
-            except websockets.InvalidStatus as refused:
-                status = refused.response.status_code
-                if status not in (429, 500, 502, 503, 504) or attempt == CONNECT_ATTEMPTS - 1:
-                    raise LoadError(f"{self.id}: connect refused {status}") from refused
-                # 429: throttled; 5xx: the $connect function failed (e.g. timed out on a cold
-                # start of a loaded machine). The mobile client retries both with backoff.
-                if status == 429:
-                    self.stats.connect_throttled += 1
-                else:
-                    self.stats.connect_failed[status] += 1
-                await asyncio.sleep(min(3.0, 0.1 * 2**attempt) * (1 + random.random()))
-        self.reader = asyncio.get_running_loop().create_task(self._read())
+    async def connect(self, url: str, token: str | None = None) -> None:
+        try:
+            await super().connect(url, token or self.user.token)
+        except HandshakeRefused as refused:
+            raise LoadError(f"{self.id}: connect refused {refused.status}") from refused
 
-    async def close(self) -> None:
-        socket, self.socket = self.socket, None
-        if socket is not None:
-            with contextlib.suppress(Exception):
-                await socket.close()
-        if self.reader is not None:
-            self.reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self.reader
-            self.reader = None
+    def on_handshake_retry(self, status: int) -> None:
+        if status == 429:
+            self.stats.connect_throttled += 1
+        else:
+            self.stats.connect_failed[status] += 1
+
+    def on_resend(self, reason: str) -> None:
+        self.stats.resends += 1
+
+    def on_unparseable(self) -> None:
+        self.stats.errors["unparseable frame"] += 1
 
     def _seen(self, message: dict[str, Any]) -> None:
         conversation, message_id = str(message.get("conversationId")), str(message.get("messageId"))
         if message_id > self.last_seen.get(conversation, ""):
             self.last_seen[conversation] = message_id
 
-    async def _read(self) -> None:
-        with contextlib.suppress(websockets.ConnectionClosed):
-            async for frame in self.socket:
-                now = time.perf_counter()
-                try:
-                    event = json.loads(frame)
-                except ValueError:
-                    self.stats.errors["unparseable frame"] += 1
-                    continue
-                kind = event.get("type")
-                if kind == "message.new":
-                    message = event.get("message") or {}
-                    self.live.setdefault(str(message.get("messageId")), now)
-                    self._seen(message)
-                elif kind == "message.ack":
-                    future = self.acks.get(str(event.get("clientMessageId")))
-                    if future is not None and not future.done():
-                        future.set_result(event)
-                elif kind == "error":
-                    self.stats.errors[f"ws error {event.get('code')}"] += 1
-                elif "type" not in event:  # the gateway's own answers (throttled, internal error)
-                    self.stats.errors[f"gateway {event.get('message')}"] += 1
+    def on_event(self, event: dict[str, Any], received_at: float) -> None:
+        kind = event.get("type")
+        if kind == "message.new":
+            message = event.get("message") or {}
+            self.live.setdefault(str(message.get("messageId")), received_at)
+            self._seen(message)
+        elif kind == "error":
+            self.stats.errors[f"ws error {event.get('code')}"] += 1
+        elif kind is None:  # the gateway's own answers (throttled, internal error)
+            self.stats.errors[f"gateway {event.get('message')}"] += 1
 
     async def send(self, sent: Sent, content: str) -> str:
         """``sendMessage`` until acked (same clientMessageId on every retry); the messageId."""
-        frame = json.dumps(
-            {
-                "action": "sendMessage",
-                "conversationId": sent.conversation_id,
-                "clientMessageId": sent.client_message_id,
-                "content": content,
-            }
-        )
-        for attempt in range(SEND_ATTEMPTS):
-            # like the mobile client's outbox: an unacked send is retried, after a reconnect
-            # if the device went offline meanwhile (bounded wait)
-            for _ in range(200):
-                if self.socket is not None:
-                    break
-                await asyncio.sleep(0.1)
-            if self.socket is None:
-                raise LoadError(f"{self.id} stayed offline while sending")
-            future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-            self.acks[sent.client_message_id] = future
-            try:
-                await self.socket.send(frame)
-                ack = await asyncio.wait_for(future, min(12, 4 + 2 * attempt))
-            except (TimeoutError, websockets.ConnectionClosed):
-                self.stats.resends += 1
-                continue
-            finally:
-                self.acks.pop(sent.client_message_id, None)
-            message_id = str(ack["messageId"])
-            sent.message_ids.add(message_id)
-            self.own.add(message_id)
-            return message_id
-        raise LoadError(f"no message.ack for {sent.client_message_id}")
+        frame = {
+            "action": "sendMessage",
+            "conversationId": sent.conversation_id,
+            "clientMessageId": sent.client_message_id,
+            "content": content,
+        }
+        try:
+            ack = await self.send_until_acked(frame)
+        except NotAcknowledged as unacked:
+            raise LoadError(str(unacked)) from unacked
+        message_id = str(ack["messageId"])
+        sent.message_ids.add(message_id)
+        self.own.add(message_id)
+        return message_id
 
 
 class Load:
