@@ -42,6 +42,13 @@ def _value(alarm: AlarmRow) -> str:
     return f"{alarm.value:.4g} {alarm.comparison or 'vs'} {threshold}"
 
 
+def _section(runbook: str | None) -> str:
+    """The runbook's section (``#lambda_error_rate``) where a table has room for no more."""
+    if not runbook:
+        return "-"
+    return "#" + runbook.rsplit("#", 1)[1] if "#" in runbook else runbook
+
+
 def screen(status: Status, now: dt.datetime | None = None) -> list[Any]:
     """The renderables of ``status``, in reading order."""
     from rich.table import Table
@@ -65,8 +72,10 @@ def screen(status: Status, now: dt.datetime | None = None) -> list[Any]:
             table.add_column(column, overflow="fold")
         for alarm in firing:
             name = f"{alarm.name} (composite)" if alarm.composite else alarm.name
-            table.add_row(f"[red]{name}[/]", _ago(alarm.since, now), _value(alarm), alarm.runbook or "-")
+            table.add_row(f"[red]{name}[/]", _ago(alarm.since, now), _value(alarm), _section(alarm.runbook))
         out.append(table)
+        # Whole links under the table, one a line and never folded: a terminal can open them.
+        out += [Text(f"runbook {_section(link)}: {link}") for link in dict.fromkeys(a.runbook for a in firing) if link]
     insufficient = [a.name for a in status.alarms if a.state != "ALARM"]
     if insufficient:
         named = ", ".join(insufficient[:MAX_INSUFFICIENT_NAMED])

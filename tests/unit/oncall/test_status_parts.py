@@ -107,3 +107,44 @@ def test_an_error_signature_blanks_ids() -> None:
     one = errors.signature("no item 0b8e0a43-5c3a-4d0c-9a53-2a8f0f4b2b11 at 1796318343")
     two = errors.signature("no item 1c8e0a43-5c3a-4d0c-9a53-2a8f0f4b2b12 at 1796318399")
     assert one == two == "no item <id> at <n>"
+
+
+def test_runbook_links_stay_whole_however_crowded_the_alarm_table_is() -> None:
+    from rich.text import Text
+
+    from ops.conventions.output import _render
+    from ops.status.render import screen
+    from ops.status.report import AlarmRow
+
+    base = "https://github.com/example-org/chat-platform/blob/main/docs/runbooks.md"
+    children = tuple(f"chat-platform-prod-{name}-lambda-error-rate-critical" for name in ("chat", "call", "uploads"))
+    status = Status(
+        "prod",
+        "AWS",
+        900,
+        "2026-12-03T20:00:00Z",
+        "2026-12-03T20:15:00Z",
+        alarms=[
+            AlarmRow(
+                "chat-platform-prod-service-health",
+                "ALARM",
+                None,
+                "",
+                runbook=f"{base}#service_health",
+                composite=True,
+                triggering=children,
+            ),
+            *(
+                AlarmRow(
+                    n, "ALARM", None, "", value=12.5, threshold=5, comparison=">=", runbook=f"{base}#lambda_error_rate"
+                )
+                for n in children
+            ),
+        ],
+    )
+    renderables = screen(status)
+    lines = _render(renderables, to_file=True).splitlines()
+    # the table names each alarm's section; the links follow, each whole on a line of its own
+    assert f"runbook #service_health: {base}#service_health" in lines
+    assert f"runbook #lambda_error_rate: {base}#lambda_error_rate" in lines
+    assert sum(isinstance(r, Text) for r in renderables) == 2  # one line per distinct runbook
