@@ -7,15 +7,17 @@ import json
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from ops.conventions import BadInput, Failed, FormatOption, InfoFileOption, read_info
-from ops.prove.runner import Prover, Result
 from ops.prove.scenarios import Scenario, find
+
+if TYPE_CHECKING:  # the runner (boto3, the alarm model, httpx) loads when a proof runs, not for --help
+    from ops.prove.runner import Result
 
 err = Console(stderr=True)
 out = Console()
@@ -31,6 +33,8 @@ def _info(path: Path) -> dict[str, Any]:
 
 def run_scenarios(scenarios: list[Scenario], info: dict[str, Any], on_progress: Any = None) -> list[Result]:
     """Run ``scenarios`` on the twin of ``info``; one result each."""
+    from ops.prove.runner import Prover
+
     prover = Prover(info, on_progress)
     try:
         prover.start()

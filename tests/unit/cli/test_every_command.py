@@ -139,3 +139,27 @@ def test_literal_defaults_match_what_they_stand_for() -> None:
         plan.seed,
     )
     assert warmup.DEFAULT_PATH == policy.DEFAULT_PATH
+
+
+# What a group's --help must not load (each costs a large share of the 3 x `import typer`
+# budget of tests/bench/test_cli_start_bench.py): the AWS SDK, pandas, moto, the alarm model.
+HEAVY_FOR_HELP = ("boto3", "botocore", "pandas", "moto", "alarms.rules")
+
+
+@pytest.mark.parametrize("group", list(Ops.lazy))
+def test_a_groups_help_loads_no_heavy_library(group: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from ops.cli import app\n"
+        f"result = CliRunner().invoke(app, [{group!r}, '--help'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        f"print(json.dumps([m for m in {list(HEAVY_FOR_HELP)!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"`ops {group} --help` imports {loaded}: import them where the command runs"
