@@ -9,6 +9,7 @@ from backend.services.rate_limits import LIMITS
 from backend.settings import Settings, get_settings
 
 from tests.support.api import Api
+from tests.support.rate_windows import within_one_window
 from tests.support.realtime import FakeSender, Socket
 
 ALIASES = {kind: Settings.model_fields[field].alias for kind, field in LIMITS.items()}
@@ -34,9 +35,11 @@ def _limited(reply) -> None:
 def test_every_rest_write_action_is_limited(api: Api, limits_of_one) -> None:
     ada, bob, cy, dee = (api.sign_up(n) for n in ("Ada", "Bob", "Cy", "Dee"))
     patch = lambda: api.call("PATCH", "/me", {"name": "A"}, token=ada.id_token)  # noqa: E731
+    within_one_window()
     assert patch().status == 200
     _limited(patch())
 
+    within_one_window()
     group = api.post(
         "/conversations",
         {"participantIds": [bob.user_id, cy.user_id], "isGroup": True, "name": "G"},
@@ -46,6 +49,7 @@ def test_every_rest_write_action_is_limited(api: Api, limits_of_one) -> None:
     cid = group.json["conversationId"]
     _limited(api.post("/conversations", {"participantIds": [dee.user_id]}, token=ada.id_token))
 
+    within_one_window()
     assert api.post(f"/conversations/{cid}/participants", {"userIds": [dee.user_id]}, token=ada.id_token).status == 200
     _limited(api.call("DELETE", f"/conversations/{cid}/participants/{dee.user_id}", token=ada.id_token))
 
@@ -53,14 +57,17 @@ def test_every_rest_write_action_is_limited(api: Api, limits_of_one) -> None:
     read = lambda: api.post(  # noqa: E731
         f"/conversations/{cid}/read", {"messageId": message.json["messageId"]}, token=cy.id_token
     )
+    within_one_window()
     assert read().status in (200, 204)
     _limited(read())
 
     body = {"fileName": "a.png", "contentType": "image/png", "size": 10, "purpose": "attachment", "conversationId": cid}
+    within_one_window()
     assert api.post("/uploads", body, token=bob.id_token).status == 201
     _limited(api.post("/uploads", body, token=bob.id_token))
 
     call_id = api.post("/calls", {"conversationId": cid, "media": "audio"}, token=cy.id_token).json["callId"]
+    within_one_window()
     assert api.post(f"/calls/{call_id}/accept", token=bob.id_token).status == 200
     _limited(api.post(f"/calls/{call_id}/end", token=bob.id_token))
 
@@ -80,6 +87,7 @@ def test_websocket_actions_are_limited_with_retry_after(api: Api, limits_of_one,
         {"action": "callSignal", "callId": call_id, "signalType": "ice", "payload": {"candidate": "x"}},
     ]
     for frame in frames:
+        within_one_window()
         socket.send(frame)
         socket.send(frame)
     errors = socket.received("error")

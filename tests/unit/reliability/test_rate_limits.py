@@ -7,6 +7,7 @@ import pytest
 from backend.settings import get_settings
 
 from tests.support.api import Api
+from tests.support.rate_windows import within_one_window
 from tests.support.realtime import FakeSender, Socket
 
 
@@ -24,6 +25,7 @@ def limited(api: Api, monkeypatch):
 def test_send_limit_over_rest(api: Api, limited) -> None:
     ada, bob, cid = limited
     url = f"/conversations/{cid}/messages"
+    within_one_window(10)
     for n in range(3):
         assert api.post(url, {"clientMessageId": f"m{n}", "content": "x"}, token=ada.id_token).status == 201
     # repeating a stored send is an idempotent answer, not a new send
@@ -41,6 +43,7 @@ def test_send_limit_over_the_websocket(api: Api, limited, sender: FakeSender) ->
     ada, _bob, cid = limited
     socket = Socket(sender, ada.id_token)
     socket.connect()
+    within_one_window()
     for n in range(4):
         socket.send({"action": "sendMessage", "conversationId": cid, "clientMessageId": f"w{n}", "content": "x"})
     assert len(socket.received("message.ack")) == 3
@@ -54,6 +57,7 @@ def test_send_limit_over_the_websocket(api: Api, limited, sender: FakeSender) ->
 
 def test_call_start_limit(api: Api, limited) -> None:
     ada, _bob, cid = limited
+    within_one_window()
     assert api.post("/calls", {"conversationId": cid, "media": "audio"}, token=ada.id_token).status == 201
     over = api.post("/calls", {"conversationId": cid, "media": "audio"}, token=ada.id_token)
     assert over.status == 429
