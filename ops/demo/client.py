@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from ops.demo.mobile_socket import THROTTLED_FRAME, HandshakeRefused, MobileSocket, NotAcknowledged
+from ops.demo.mobile_socket import THROTTLED_FRAME, HandshakeRefused, MobileSocket, NotSent
 
 PASSWORD = "Demo-Password-1"
 # a send is given up (and the demo fails) after this many frames without an ack
@@ -87,7 +87,6 @@ class Device(MobileSocket):
     def __init__(self, user: User, name: str) -> None:
         super().__init__(f"{user.name}/{name}", send_attempts=SEND_ATTEMPTS)
         self.user = user
-        self.id = self.name
         self.inbox: dict[str, list[dict[str, Any]]] = {}
         self._waiters: list[tuple[str, Any, asyncio.Future[dict[str, Any]]]] = []
         self.last_message_id: str | None = None
@@ -137,7 +136,7 @@ class Device(MobileSocket):
         """Send one frame."""
         try:
             await self.send_frame(frame)
-        except NotAcknowledged as offline:
+        except NotSent as offline:
             raise DemoError(str(offline)) from offline
 
     async def send_message(self, conversation_id: str, content: str, **extra: Any) -> dict[str, Any]:
@@ -154,7 +153,7 @@ class Device(MobileSocket):
         started = time.perf_counter()
         try:
             ack = await self.send_until_acked(frame)
-        except NotAcknowledged as unacked:
+        except NotSent as unacked:
             raise DemoError(str(unacked)) from unacked
         self.user.ledger.ack_latency_ms.append((time.perf_counter() - started) * 1000)
         ack["sent_at"] = started

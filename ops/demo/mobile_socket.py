@@ -36,8 +36,9 @@ class HandshakeRefused(Exception):
         self.status = status
 
 
-class NotAcknowledged(Exception):
-    """A send got no ``message.ack`` after every try (the client shows "not sent")."""
+class NotSent(Exception):
+    """A send did not get through: the device is offline, or no ``message.ack`` came after every
+    try (the client shows "not sent")."""
 
 
 class MobileSocket:
@@ -46,14 +47,14 @@ class MobileSocket:
 
     def __init__(
         self,
-        name: str,
+        device_id: str,
         *,
         connect_attempts: int = 6,
         send_attempts: int = 6,
         ack_timeout_s: tuple[float, float, float] = (3.0, 2.0, 12.0),
         offline_wait_s: float = 0.0,
     ) -> None:
-        self.name = name
+        self.id = device_id
         self.socket: Any = None
         self._connect_attempts = connect_attempts
         self._send_attempts = send_attempts
@@ -79,7 +80,7 @@ class MobileSocket:
             except websockets.InvalidStatus as refused:
                 status = refused.response.status_code
                 if status not in RETRIED_HANDSHAKES or attempt == self._connect_attempts - 1:
-                    raise HandshakeRefused(self.name, status) from refused
+                    raise HandshakeRefused(self.id, status) from refused
                 self.on_handshake_retry(status)
                 await asyncio.sleep(min(3.0, 0.1 * 2**attempt) * (1 + random.random()))  # noqa: S311 - jitter
         self._reader = asyncio.get_running_loop().create_task(self._read())
@@ -99,7 +100,7 @@ class MobileSocket:
     async def send_frame(self, frame: dict[str, Any]) -> None:
         """Send one frame as it is (no ack expected)."""
         if self.socket is None:
-            raise NotAcknowledged(f"{self.name} is not connected")
+            raise NotSent(f"{self.id} is not connected")
         await self.socket.send(json.dumps(frame))
         self.on_frame_sent()
 
@@ -121,7 +122,7 @@ class MobileSocket:
                     waiting: set[asyncio.Future[Any]] = {acked, throttled}
                     timeout = min(longest, first + growth * attempt)
                     await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-                except (websockets.ConnectionClosed, NotAcknowledged):
+                except (websockets.ConnectionClosed, NotSent):
                     pass  # dropped meanwhile: sent again once back online
                 finally:
                     if throttled in self._throttle_notices:
@@ -133,7 +134,7 @@ class MobileSocket:
                     await asyncio.sleep(random.uniform(0.5, 1.5) * 0.05 * 2**attempt)  # noqa: S311 - jitter
                 else:
                     self.on_resend("no ack")
-            raise NotAcknowledged(f"no message.ack for {client_id}")
+            raise NotSent(f"no message.ack for {client_id}")
         finally:
             self._acks.pop(client_id, None)
 
@@ -143,7 +144,7 @@ class MobileSocket:
         while self.socket is None and time.perf_counter() < deadline:
             await asyncio.sleep(0.1)
         if self.socket is None:
-            raise NotAcknowledged(f"{self.name} stayed offline while sending")
+            raise NotSent(f"{self.id} stayed offline while sending")
 
     async def _read(self) -> None:
         with contextlib.suppress(websockets.ConnectionClosed):

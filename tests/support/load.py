@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from ops.demo.mobile_socket import HandshakeRefused, MobileSocket, NotAcknowledged
+from ops.demo.mobile_socket import HandshakeRefused, MobileSocket, NotSent
 from ops.local.telemetry import percentile
 
 PASSWORD = "Load-Password-1"
@@ -152,7 +152,6 @@ class Device(MobileSocket):
             offline_wait_s=20.0,  # like the mobile client's outbox: sent again after a reconnect
         )
         self.user = user
-        self.id = self.name
         self.stats = stats
         self.live: dict[str, float] = {}  # messageId -> receive time
         self.recovered: set[str] = set()
@@ -204,7 +203,7 @@ class Device(MobileSocket):
         }
         try:
             ack = await self.send_until_acked(frame)
-        except NotAcknowledged as unacked:
+        except NotSent as unacked:
             raise LoadError(str(unacked)) from unacked
         message_id = str(ack["messageId"])
         sent.message_ids.add(message_id)

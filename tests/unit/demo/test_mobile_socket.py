@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
-from ops.demo.mobile_socket import THROTTLED_FRAME, HandshakeRefused, MobileSocket, NotAcknowledged
+from ops.demo.mobile_socket import THROTTLED_FRAME, HandshakeRefused, MobileSocket, NotSent
 
 
 class Recording(MobileSocket):
@@ -118,7 +118,7 @@ def test_a_send_never_acked_gives_up_after_every_try() -> None:
                 await device.close()
             return device, received
 
-    with pytest.raises(NotAcknowledged):
+    with pytest.raises(NotSent):
         asyncio.run(scenario())
 
 
@@ -151,5 +151,5 @@ def test_without_an_offline_wait_a_send_on_a_closed_socket_fails_at_once() -> No
             await device.close()
             await device.send_until_acked(FRAME)
 
-    with pytest.raises(NotAcknowledged, match="offline"):
+    with pytest.raises(NotSent, match="offline"):
         asyncio.run(scenario())
