@@ -5,6 +5,10 @@ its architecture, ``--python-version`` of its runtime, wheels only), the distrib
 provides (boto3, botocore, s3transfer) are removed by their RECORD, and the tree is zipped in
 sorted order with fixed timestamps and modes, so the same inputs give the same bytes (and the
 same content-addressed S3 key, so an unchanged zip is not uploaded again).
+
+Every ``.py`` also travels as bytecode compiled by the runtime's Python version
+(``ops.deploy.bytecode``): Lambda's ``/var/task`` is read-only, so a zip without it is compiled
+again at every cold start.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from infra.model import Function
 
+from ops.deploy import bytecode
 from ops.deploy.errors import DeployError
 from ops.deploy.requirements import PROVIDED_BY_LAMBDA, canonical
 
@@ -76,6 +81,19 @@ class BuiltZip:
     sha256: str
     size: int
     files: int
+    # The runtime's bytecode tag (``cpython-312``) when the zip carries compiled code, else None.
+    bytecode: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """One line for the deploy's progress: size, files and whether bytecode travels."""
+        compiled = (
+            f"bytecode {self.bytecode}"
+            if self.bytecode
+            else f"SOURCE ONLY: every cold start compiles it; set {bytecode.INTERPRETER_ENV} to a "
+            f"python{self.target.python_version} and build again"
+        )
+        return f"zip {self.target.slug}: {self.size / 1_000_000:.1f} MB, {self.files} files, {compiled}"
 
 
 def targets(functions: Iterable[Function]) -> list[BuildTarget]:
@@ -201,6 +219,13 @@ def collect(root: Path, prefix: str = "") -> dict[str, Path]:
     return out
 
 
+class _Find:
+    """Default of ``build_zip(python=...)``: look for the runtime's interpreter."""
+
+
+FIND_PYTHON = _Find()
+
+
 def build_zip(
     target: BuildTarget,
     requirements: Sequence[str],
@@ -210,20 +235,44 @@ def build_zip(
     pip_args: Sequence[str] = (),
     exclude: Iterable[str] = PROVIDED_BY_LAMBDA,
     on_step: Callable[[str], None] | None = None,
+    python: bytecode.RuntimePython | _Find | None = FIND_PYTHON,
 ) -> BuiltZip:
     """Build the zip for ``target``: dependencies at the root, then each of ``sources``
-    (archive directory -> source directory; default the ``backend`` package)."""
+    (archive directory -> source directory; default the ``backend`` package), each ``.py``
+    with its bytecode compiled by ``python`` (default: found for the runtime; None: sources
+    only)."""
     step = on_step or (lambda _message: None)
     sources = sources if sources is not None else {"backend": backend_source()}
-    deps = build_dir / f"deps-{target.slug}-{_deps_key(target, requirements, pip_args)}"
+    key = _deps_key(target, requirements, pip_args)
+    deps = build_dir / f"deps-{target.slug}-{key}"
     step(f"installing {len(requirements)} runtime requirements for {target.slug}")
     install_dependencies(target, requirements, deps, pip_args=pip_args, exclude=exclude)
-    entries = collect(deps)
+    dependency_entries = collect(deps)
+    code_entries: dict[str, Path] = {}
     for archive_dir, source in sources.items():
-        # Code overrides a dependency of the same name, as it would on sys.path in Lambda.
-        entries.update(collect(source, archive_dir))
+        code_entries.update(collect(source, archive_dir))
+    # Code overrides a dependency of the same name, as it would on sys.path in Lambda.
+    entries = {**dependency_entries, **code_entries}
+    runtime = bytecode.find_runtime_python(target.python_version) if isinstance(python, _Find) else python
+    if runtime is not None:
+        modules = sum(n.endswith(".py") for n in entries)
+        step(f"compiling {modules} modules with {runtime.executable} ({runtime.cache_tag})")
+        compiled = bytecode.compile_entries(
+            runtime, dependency_entries, build_dir / f"bytecode-{target.slug}-{key}", reuse=True
+        )
+        code_dir = build_dir / f"bytecode-{target.slug}-code"
+        shutil.rmtree(code_dir, ignore_errors=True)  # the code changes between builds
+        compiled.update(bytecode.compile_entries(runtime, code_entries, code_dir))
+        entries.update(compiled)
     out = build_dir / f"lambda-{target.slug}.zip"
     step(f"zipping {len(entries)} files")
     count = zip_tree(entries, out)
     data = out.read_bytes()
-    return BuiltZip(target=target, path=out, sha256=hashlib.sha256(data).hexdigest(), size=len(data), files=count)
+    return BuiltZip(
+        target=target,
+        path=out,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        files=count,
+        bytecode=runtime.cache_tag if runtime else None,
+    )

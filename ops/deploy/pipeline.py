@@ -118,7 +118,7 @@ def deploy(
     reporter.step(f"building the Lambda zip(s) for {len(stack.functions)} functions")
     zips = build(targets(stack.functions), request.build_dir, reporter.step)
     for built in zips:
-        reporter.step(f"zip {built.target.slug}: {built.size / 1_000_000:.1f} MB, {built.files} files")
+        reporter.step(built.summary)
     # The zips' hashes name each function's published version: new code, new version, and the
     # live alias moves to it; the same zip, the same version.
     template = build_template(stack, request.stage, code_hashes(stack, {z.target: z.sha256 for z in zips}))

@@ -1,21 +1,29 @@
 """The Lambda zip: runtime requirements from pyproject.toml, dependencies for the function's
 platform, boto3/botocore left out, the backend included, the same bytes every time.
 
-pip installs from a local wheelhouse of tiny hand-made wheels (offline, fast).
+pip installs from a local wheelhouse of tiny hand-made wheels (offline, fast). The bytecode
+tests build for this interpreter's version and then import from the unpacked zip as Lambda
+does (read-only directory, nothing written), counting what Python had to compile from source.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from infra import STACK
 
+from ops.deploy.bytecode import RuntimePython
 from ops.deploy.errors import DeployError
-from ops.deploy.package import BuildTarget, build_zip, remove_distributions, targets
+from ops.deploy.package import BuildTarget, BuiltZip, backend_source, build_zip, remove_distributions, targets
 from ops.deploy.requirements import requirement_name, runtime_requirements
 
 
@@ -58,13 +66,29 @@ def source(tmp_path: Path) -> Path:
     return code
 
 
-def _build(build_dir: Path, wheelhouse: Path, source: Path):  # type: ignore[no-untyped-def]
+def _build(build_dir: Path, wheelhouse: Path, source: Path) -> BuiltZip:
     return build_zip(
         BuildTarget("arm64", "python3.12"),
         ["fakedep"],
         build_dir,
         sources={"backend": source},
         pip_args=["--no-index", "--find-links", str(wheelhouse)],
+        python=None,
+    )
+
+
+THIS_PYTHON = RuntimePython(sys.executable, sys.implementation.cache_tag)
+THIS_TARGET = BuildTarget("x86_64", f"python{sys.version_info.major}.{sys.version_info.minor}")
+
+
+def _build_here(build_dir: Path, wheelhouse: Path, source: Path, python: RuntimePython | None) -> BuiltZip:
+    return build_zip(
+        THIS_TARGET,
+        ["fakedep"],
+        build_dir,
+        sources={"backend": source},
+        pip_args=["--no-index", "--find-links", str(wheelhouse)],
+        python=python,
     )
 
 
@@ -163,3 +187,105 @@ def test_runtime_requirements_must_be_declared(tmp_path: Path) -> None:
         '[tool.ops.lambda-zip]\npackages = ["pydantic", "boto3"]\n'
     )
     assert runtime_requirements(pyproject) == ["pydantic>=2"]
+
+
+def test_zip_carries_unchecked_bytecode_of_the_runtime_for_every_module(
+    tmp_path: Path, wheelhouse: Path, source: Path
+) -> None:
+    built = _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
+    archive = zipfile.ZipFile(built.path)
+    names = archive.namelist()
+    tag = sys.implementation.cache_tag
+    for module in [n for n in names if n.endswith(".py")]:
+        folder, _, file = module.rpartition("/")
+        pyc = f"{folder}/__pycache__/{file[:-3]}.{tag}.pyc".lstrip("/")
+        assert pyc in names, f"{module} has no {tag} bytecode"
+    assert "backend/__pycache__/x.cpython-311.pyc" not in names  # the source tree's own cache stays out
+    header = archive.read(f"backend/handlers/__pycache__/chat.{tag}.pyc")[:16]
+    assert int.from_bytes(header[4:8], "little") == 0b01  # hash-based, source never checked
+    assert built.bytecode == tag
+    assert "bytecode " + tag in built.summary
+
+
+def test_bytecode_zip_is_reproducible(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    first = _build_here(tmp_path / "one", wheelhouse, source, THIS_PYTHON)
+    second = _build_here(tmp_path / "two", wheelhouse, source, THIS_PYTHON)
+    assert first.sha256 == second.sha256
+
+
+def test_changed_code_gets_new_bytecode_on_a_reused_build_dir(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
+    (source / "handlers" / "chat.py").write_text("handler = len\n")
+    rebuilt = _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(rebuilt.path).extractall(unpacked)
+    probe = "import sys; sys.path.insert(0, sys.argv[1]); import backend.handlers.chat as c; print(c.handler.__name__)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(unpacked)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert out.stdout.strip() == "len"
+
+
+def test_a_zip_without_bytecode_says_what_to_do(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    built = _build_here(tmp_path / "build", wheelhouse, source, None)
+    assert built.bytecode is None
+    assert "SOURCE ONLY" in built.summary and "OPS_LAMBDA_PYTHON" in built.summary
+
+
+_COUNT_COMPILES = """
+import importlib._bootstrap_external as external, json, sys
+root = sys.argv[1]
+compiled = []
+original = external.SourceLoader.source_to_code
+def source_to_code(self, data, path, *args, **kwargs):
+    if str(path).startswith(root):
+        compiled.append(str(path)[len(root) + 1:])
+    return original(self, data, path, *args, **kwargs)
+external.SourceLoader.source_to_code = source_to_code
+sys.path.insert(0, root)
+import backend.handlers.chat
+print(json.dumps({"compiled": compiled, "file": backend.handlers.chat.__file__}))
+"""
+
+
+def _compiled_at_cold_start(unpacked: Path) -> list[str]:
+    """Import the chat handler from ``unpacked`` as Lambda does (read-only, nothing written);
+    the modules of the zip that Python had to compile from source."""
+    for path in [unpacked, *unpacked.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    env = {
+        **os.environ,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LAMBDA_TASK_ROOT": str(unpacked),
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "1",
+        "POWERTOOLS_METRICS_NAMESPACE": "Test",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _COUNT_COMPILES, str(unpacked)], capture_output=True, text=True, env=env, check=True
+    )
+    answer = json.loads(out.stdout.strip().splitlines()[-1])
+    assert answer["file"].startswith(str(unpacked)), answer["file"]  # the zip's code, not the checkout's
+    return list(answer["compiled"])
+
+
+@pytest.mark.parametrize("with_bytecode", [True, False])
+def test_the_real_backend_starts_from_the_zip_without_compiling(
+    tmp_path: Path, wheelhouse: Path, with_bytecode: bool
+) -> None:
+    built = _build_here(tmp_path / "build", wheelhouse, backend_source(), THIS_PYTHON if with_bytecode else None)
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(built.path).extractall(unpacked)
+    try:
+        compiled = _compiled_at_cold_start(unpacked)
+    finally:
+        for path in [unpacked, *unpacked.rglob("*")]:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    if with_bytecode:
+        assert compiled == []
+    else:  # the control: a zip of sources is compiled at every cold start
+        assert "backend/handlers/chat.py" in compiled and len(compiled) > 20
