@@ -1,5 +1,6 @@
 """Run in a fresh interpreter by the cold-start bench: import one handler, answer a warm-up
-ping, then one real request that needs no downstream call; print the elapsed seconds.
+ping, then one real request that needs no downstream call; print the elapsed seconds at once
+(flushed: the parent stops its clock when the line arrives, before this process tears down).
 
 The events arrive as JSON on standard input so that building them costs the probe nothing.
 """
@@ -35,4 +36,4 @@ else:
     response = module.handler(events["request"], Context())
     elapsed = time.perf_counter() - start
     assert response["statusCode"] in (200, 401), response
-print(json.dumps({"seconds": elapsed}))
+print(json.dumps({"seconds": elapsed}), flush=True)

@@ -59,14 +59,9 @@ def _stages() -> None:  # runs in the child interpreter
     import backend.api.models.chat
 
     mark("request and response models")
-    import backend.api.chat_routes
-    import backend.api.upload_routes  # noqa: F401
+    import backend.api.chat_routes  # noqa: F401
 
     mark("routes, services, store")
-    from backend.services.uploads import s3_client
-
-    s3_client()
-    mark("S3 client")
     from backend import adapters
 
     adapters.sender()
