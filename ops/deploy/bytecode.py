@@ -72,26 +72,28 @@ def _probe(executable: str) -> tuple[str, str] | None:
 
 
 def find_runtime_python(python_version: str, env: Mapping[str, str] | None = None) -> RuntimePython | None:
-    """An interpreter of ``python_version`` (``3.12``) to compile with, or None (see module doc).
+    """A CPython of ``python_version`` (``3.12``) to compile with, or None (see module doc).
 
-    A named ``OPS_LAMBDA_PYTHON`` of another version is an error, not a silent fallback."""
+    A named ``OPS_LAMBDA_PYTHON`` of another version or implementation is an error, not a
+    silent fallback: Lambda runs CPython, and ignores bytecode of any other."""
     environ = os.environ if env is None else env
+    wanted = "cpython-" + python_version.replace(".", "")
     named = environ.get(INTERPRETER_ENV)
     if named:
         probed = _probe(named)
         if probed is None:
             raise CompileFailed(f"{INTERPRETER_ENV}={named} does not run; point it at a python{python_version}")
-        if probed[0] != python_version:
+        if probed[1] != wanted:
             raise CompileFailed(
-                f"{INTERPRETER_ENV}={named} is Python {probed[0]}, the functions run {python_version}; "
-                f"point it at a python{python_version}"
+                f"{INTERPRETER_ENV}={named} is Python {probed[0]} ({probed[1]}), the functions run CPython "
+                f"{python_version}; point it at a python{python_version}"
             )
         return RuntimePython(named, probed[1])
     candidates = [shutil.which(f"python{python_version}", path=environ.get("PATH")), sys.executable]
     for candidate in candidates:
         if candidate:
             probed = _probe(candidate)
-            if probed is not None and probed[0] == python_version:
+            if probed is not None and probed[1] == wanted:
                 return RuntimePython(candidate, probed[1])
     return None
 

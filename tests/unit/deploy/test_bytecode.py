@@ -20,7 +20,7 @@ def test_the_named_interpreter_is_used() -> None:
 
 
 def test_a_named_interpreter_of_another_version_is_refused() -> None:
-    with pytest.raises(CompileFailed, match=rf"is Python {HERE}, the functions run 3\.99; point it at a python3\.99"):
+    with pytest.raises(CompileFailed, match=rf"is Python {HERE} \(cpython-\d+\), the functions run CPython 3\.99; "):
         find_runtime_python("3.99", {INTERPRETER_ENV: sys.executable})
 
 
@@ -34,6 +34,16 @@ def test_python_of_the_version_on_the_path_is_found(tmp_path: Path) -> None:
     link.symlink_to(sys.executable)
     found = find_runtime_python(HERE, {"PATH": str(tmp_path)})
     assert found is not None and found.executable == str(link)
+
+
+def test_another_implementation_of_the_version_is_not_one(tmp_path: Path) -> None:
+    fake = tmp_path / f"python{HERE}"  # a PyPy, say: Lambda would ignore its bytecode
+    fake.write_text(f"#!/bin/sh\necho {HERE} pypy-{HERE.replace('.', '')}\n")
+    fake.chmod(0o755)
+    found = find_runtime_python(HERE, {"PATH": str(tmp_path)})
+    assert found is not None and found.executable == sys.executable  # the fake was passed over
+    with pytest.raises(CompileFailed, match="pypy"):
+        find_runtime_python(HERE, {INTERPRETER_ENV: str(fake)})
 
 
 def test_no_interpreter_of_the_version_gives_none(tmp_path: Path) -> None:
