@@ -17,6 +17,7 @@ from infra.gateway_responses import gateway_response
 from infra.model import Stack
 from infra.waf_body_rules import BodyRules
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
@@ -43,6 +44,22 @@ MAX_REST_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 MAX_WS_MESSAGE = 128 * 1024  # a WebSocket message (and a post_to_connection payload)
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _MANAGEMENT_METHODS = ["GET", "POST", "DELETE"]
+
+
+class _AnyPath(Convertor[str]):
+    """Every path, line feeds included (Starlette's ``path`` stops at one): API Gateway hands
+    ``/conversations/%0A`` to the function with the decoded id, so the twin must match it too."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("anypath", _AnyPath())
 
 
 class TokenBucket:
@@ -106,7 +123,7 @@ class Gateway:
                 Route("/@connections/{connection_id}", self.management, methods=_MANAGEMENT_METHODS),
                 Route("/{stage}/@connections/{connection_id}", self.management, methods=_MANAGEMENT_METHODS),
                 WebSocketRoute("/ws", self.websocket),
-                Route("/{path:path}", self.rest, methods=_METHODS),
+                Route("/{path:anypath}", self.rest, methods=_METHODS),
             ]
         )
 
@@ -195,7 +212,9 @@ class Gateway:
         return response
 
     async def _rest(self, request: Request, request_id: str, trace: TraceContext, outcome: dict[str, Any]) -> Response:
-        method, path = request.method, request.url.path
+        # the decoded path as the server got it: ``request.url`` re-parses it, and Python's URL
+        # parser drops line feeds and tabs (``/probe/a%0Ab`` would become ``/probe/ab``)
+        method, path = request.method, request.scope["path"]
         origin = request.headers.get("origin")
         if method == "OPTIONS" and "access-control-request-method" in request.headers:
             return self._preflight(path, origin)

@@ -33,7 +33,7 @@ class RouteTable:
     def __init__(self, stack: Stack) -> None:
         self._routes: list[tuple[re.Pattern[str], RestRoute, Function]] = []
         for route, function in stack.rest_routes():
-            pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.path)) + "/?$"
+            pattern = "^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.path)) + r"/?\Z"
             self._routes.append((re.compile(pattern), route, function))
 
     def match(self, method: str, path: str) -> MatchedRoute | None:

@@ -78,6 +78,17 @@ def test_missing_forged_and_expired_tokens_are_refused_before_the_function(probe
     assert runtime.invocations == invocations
 
 
+def test_a_path_parameter_with_a_line_feed_reaches_the_function_decoded(probe_rest: Rest) -> None:
+    # API Gateway decodes the path and hands the id to the function, which answers in JSON;
+    # the twin's router once stopped at the line feed and answered text/plain 404 itself.
+    for raw, decoded in (("a%0Ab", "a\nb"), ("%0A", "\n"), ("x%0A", "x\n")):
+        answer = probe_rest.post(f"/probe/{raw}", {})
+        assert answer.status_code == 200, (raw, answer.status_code, answer.text)
+        assert answer.json()["event"]["pathParameters"] == {"item": decoded}
+    # and a trailing line feed is part of the path, not a way around the route's end
+    assert probe_rest.request("GET", "/probe%0A").status_code == 404
+
+
 def test_an_unknown_route_gets_the_gateway_404_in_the_api_error_shape(probe_rest: Rest) -> None:
     for method, path in (("GET", "/nowhere"), ("DELETE", "/probe"), ("GET", "/probe/a/b")):
         answer = probe_rest.request(method, path)
