@@ -258,7 +258,11 @@ def build_zip(
         modules = sum(n.endswith(".py") for n in entries)
         step(f"compiling {modules} modules with {runtime.executable} ({runtime.cache_tag})")
         compiled = bytecode.compile_entries(
-            runtime, dependency_entries, build_dir / f"bytecode-{target.slug}-{key}", reuse=True
+            # kept inside the installed tree, so a fresh install (new versions) discards it too
+            runtime,
+            dependency_entries,
+            deps / f".bytecode-{runtime.cache_tag}",
+            reuse=True,
         )
         code_dir = build_dir / f"bytecode-{target.slug}-code"
         shutil.rmtree(code_dir, ignore_errors=True)  # the code changes between builds

@@ -230,6 +230,26 @@ def test_changed_code_gets_new_bytecode_on_a_reused_build_dir(tmp_path: Path, wh
     assert out.stdout.strip() == "len"
 
 
+def test_reinstalled_dependencies_get_new_bytecode(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    built = _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
+    deps = next((tmp_path / "build").glob("deps-*"))
+    (deps / ".complete").unlink()  # the next build installs again (as after a cache clean)
+    make_wheel(wheelhouse, "fakedep", {"fakedep/__init__.py": "VALUE = 2\n"}, requires=("botocore",))
+    rebuilt = _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
+    assert rebuilt.sha256 != built.sha256
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(rebuilt.path).extractall(unpacked)
+    probe = "import sys; sys.path.insert(0, sys.argv[1]); import fakedep; print(fakedep.VALUE)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(unpacked)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert out.stdout.strip() == "2"  # not the stale bytecode of VALUE = 1
+
+
 def test_a_zip_without_bytecode_says_what_to_do(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
     built = _build_here(tmp_path / "build", wheelhouse, source, None)
     assert built.bytecode is None
