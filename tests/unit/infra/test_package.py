@@ -213,21 +213,26 @@ def test_bytecode_zip_is_reproducible(tmp_path: Path, wheelhouse: Path, source: 
     assert first.sha256 == second.sha256
 
 
-def test_changed_code_gets_new_bytecode_on_a_reused_build_dir(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
-    _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
-    (source / "handlers" / "chat.py").write_text("handler = len\n")
-    rebuilt = _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
-    unpacked = tmp_path / "unpacked"
-    zipfile.ZipFile(rebuilt.path).extractall(unpacked)
-    probe = "import sys; sys.path.insert(0, sys.argv[1]); import backend.handlers.chat as c; print(c.handler.__name__)"
+def _printed_from(built: BuiltZip, unpacked: Path, code: str) -> str:
+    """What ``code`` prints in a fresh interpreter importing from the unpacked zip (nothing written)."""
+    zipfile.ZipFile(built.path).extractall(unpacked)
     out = subprocess.run(
-        [sys.executable, "-c", probe, str(unpacked)],
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, sys.argv[1]); {code}", str(unpacked)],
         capture_output=True,
         text=True,
         check=True,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
-    assert out.stdout.strip() == "len"
+    return out.stdout.strip()
+
+
+def test_changed_code_gets_new_bytecode_on_a_reused_build_dir(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
+    _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
+    (source / "handlers" / "chat.py").write_text("handler = len\n")
+    rebuilt = _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
+    code = "import backend.handlers.chat as c; print(c.handler.__name__)"
+    printed = _printed_from(rebuilt, tmp_path / "unpacked", code)
+    assert printed == "len"
 
 
 def test_reinstalled_dependencies_get_new_bytecode(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
@@ -237,17 +242,8 @@ def test_reinstalled_dependencies_get_new_bytecode(tmp_path: Path, wheelhouse: P
     make_wheel(wheelhouse, "fakedep", {"fakedep/__init__.py": "VALUE = 2\n"}, requires=("botocore",))
     rebuilt = _build_here(tmp_path / "build", wheelhouse, source, THIS_PYTHON)
     assert rebuilt.sha256 != built.sha256
-    unpacked = tmp_path / "unpacked"
-    zipfile.ZipFile(rebuilt.path).extractall(unpacked)
-    probe = "import sys; sys.path.insert(0, sys.argv[1]); import fakedep; print(fakedep.VALUE)"
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(unpacked)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )
-    assert out.stdout.strip() == "2"  # not the stale bytecode of VALUE = 1
+    # not the stale bytecode of VALUE = 1
+    assert _printed_from(rebuilt, tmp_path / "unpacked", "import fakedep; print(fakedep.VALUE)") == "2"
 
 
 def test_a_zip_without_bytecode_says_what_to_do(tmp_path: Path, wheelhouse: Path, source: Path) -> None:
