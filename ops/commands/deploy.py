@@ -60,9 +60,14 @@ def deploy(
             "CertificateArn, WebDomainName, WebCertificateArn); repeatable; kept on later deploys.",
         ),
     ] = None,
-    build_dir: Annotated[Path, typer.Option("--build-dir", help="Where the Lambda zips are built.")] = Path(
-        "build/lambda"
-    ),
+    build_dir: Annotated[
+        Path,
+        typer.Option(
+            "--build-dir",
+            help="Where the Lambda zips are built. Their bytecode is compiled by python3.12 on the PATH or "
+            "OPS_LAMBDA_PYTHON; without one a zip carries sources only, which Lambda compiles at every cold start.",
+        ),
+    ] = Path("build/lambda"),
 ) -> None:
     """Build the Lambda zip, upload it, create a change set for STAGE, show it, ask, execute it with progress,
     and print the stack's outputs. `ops deploy web` deploys the web build instead."""

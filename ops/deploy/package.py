@@ -257,15 +257,12 @@ def build_zip(
     if runtime is not None:
         modules = sum(n.endswith(".py") for n in entries)
         step(f"compiling {modules} modules with {runtime.executable} ({runtime.cache_tag})")
-        compiled = bytecode.compile_entries(
-            # kept inside the installed tree, so a fresh install (new versions) discards it too
-            runtime,
-            dependency_entries,
-            deps / f".bytecode-{runtime.cache_tag}",
-            reuse=True,
-        )
+        # The dependencies' bytecode is kept inside their installed tree, so a fresh install
+        # (new versions) discards it too; the code's is compiled again on every build.
+        deps_bytecode = deps / f".bytecode-{runtime.cache_tag}"
+        compiled = bytecode.compile_entries(runtime, dependency_entries, deps_bytecode, reuse=True)
         code_dir = build_dir / f"bytecode-{target.slug}-code"
-        shutil.rmtree(code_dir, ignore_errors=True)  # the code changes between builds
+        shutil.rmtree(code_dir, ignore_errors=True)
         compiled.update(bytecode.compile_entries(runtime, code_entries, code_dir))
         entries.update(compiled)
     out = build_dir / f"lambda-{target.slug}.zip"
