@@ -11,7 +11,6 @@ for the same zip of sources only, interleaved; the bytecode must cut it to at mo
 
 from __future__ import annotations
 
-import stat
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from ops.deploy.bytecode import RuntimePython
 from ops.deploy.package import BuildTarget, backend_source, build_zip, collect, zip_tree
 from ops.deploy.requirements import runtime_requirements
 from tests.bench.cold_start_env import lambda_like_env
+from tests.support.task_root import read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "bench-lambda"
@@ -56,12 +56,6 @@ def _import_seconds(root: Path, module: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def _read_only(root: Path, *, writable: bool = False) -> None:
-    for path in [root, *root.rglob("*")]:
-        mode = path.stat().st_mode
-        path.chmod(mode | stat.S_IWUSR if writable else mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-
-
 def test_zip_size_and_cold_start_share() -> None:
     requirements = runtime_requirements()
     function = STACK.functions[0]
@@ -79,16 +73,12 @@ def test_zip_size_and_cold_start_share() -> None:
         trees = {"bytecode": Path(work) / "bytecode", "source only": Path(work) / "source"}
         for tree, python in zip(trees.values(), (this_python, None), strict=True):
             zipfile.ZipFile(build_zip(here, requirements, BUILD, python=python).path).extractall(tree)
-            _read_only(tree)
-        try:
-            runs: dict[tuple[str, str], list[float]] = {}
+        runs: dict[tuple[str, str], list[float]] = {}
+        with read_only(*trees.values()):
             for _ in range(IMPORT_ROUNDS):  # interleaved, so machine noise hits both alike
                 for f in STACK.functions:
                     for label, tree in trees.items():
                         runs.setdefault((f.name, label), []).append(_import_seconds(tree, f.module))
-        finally:
-            for tree in trees.values():
-                _read_only(tree, writable=True)
     imports = {key: statistics.median(values) for key, values in runs.items()}
 
     full, small = _unpack_seconds(real.path), _unpack_seconds(code_only)

@@ -12,7 +12,6 @@ import base64
 import hashlib
 import json
 import os
-import stat
 import subprocess
 import sys
 import zipfile
@@ -25,6 +24,7 @@ from ops.deploy.bytecode import RuntimePython
 from ops.deploy.errors import DeployError
 from ops.deploy.package import BuildTarget, BuiltZip, backend_source, build_zip, remove_distributions, targets
 from ops.deploy.requirements import requirement_name, runtime_requirements
+from tests.support.task_root import read_only
 
 
 def make_wheel(wheelhouse: Path, name: str, modules: dict[str, str], requires: tuple[str, ...] = ()) -> None:
@@ -271,8 +271,6 @@ print(json.dumps({"compiled": compiled, "file": backend.handlers.chat.__file__})
 def _compiled_at_cold_start(unpacked: Path) -> list[str]:
     """Import the chat handler from ``unpacked`` as Lambda does (read-only, nothing written);
     the modules of the zip that Python had to compile from source."""
-    for path in [unpacked, *unpacked.rglob("*")]:
-        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
     env = {
         **os.environ,
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -281,9 +279,10 @@ def _compiled_at_cold_start(unpacked: Path) -> list[str]:
         "POWERTOOLS_TRACE_DISABLED": "1",
         "POWERTOOLS_METRICS_NAMESPACE": "Test",
     }
-    out = subprocess.run(
-        [sys.executable, "-c", _COUNT_COMPILES, str(unpacked)], capture_output=True, text=True, env=env, check=True
-    )
+    with read_only(unpacked):
+        out = subprocess.run(
+            [sys.executable, "-c", _COUNT_COMPILES, str(unpacked)], capture_output=True, text=True, env=env, check=True
+        )
     answer = json.loads(out.stdout.strip().splitlines()[-1])
     assert answer["file"].startswith(str(unpacked)), answer["file"]  # the zip's code, not the checkout's
     return list(answer["compiled"])
@@ -296,11 +295,7 @@ def test_the_real_backend_starts_from_the_zip_without_compiling(
     built = _build_here(tmp_path / "build", wheelhouse, backend_source(), THIS_PYTHON if with_bytecode else None)
     unpacked = tmp_path / "task"
     zipfile.ZipFile(built.path).extractall(unpacked)
-    try:
-        compiled = _compiled_at_cold_start(unpacked)
-    finally:
-        for path in [unpacked, *unpacked.rglob("*")]:
-            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    compiled = _compiled_at_cold_start(unpacked)
     if with_bytecode:
         assert compiled == []
     else:  # the control: a zip of sources is compiled at every cold start
